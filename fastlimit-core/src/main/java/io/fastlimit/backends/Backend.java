@@ -1,0 +1,60 @@
+package io.fastlimit.backends;
+
+import io.fastlimit.rules.BucketConfig;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where buckets live: in this process ({@code MemoryBackend}) or in a shared store.
+ *
+ * <p>Implementations must be thread-safe, and each call atomic: of many concurrent checks of one
+ * key, exactly as many are allowed as the bucket holds. A blocked request consumes nothing.
+ *
+ * <p>To write your own backend implement {@link #checkAndIncrement(String, List, int)}, and run the
+ * contract suite {@code io.fastlimit.backends.BackendContractTest} from the {@code fastlimit-core}
+ * test-jar against it.
+ */
+public interface Backend extends AutoCloseable {
+
+    /**
+     * Checks one bucket of {@code key} and, when {@code cost} units fit, consumes them.
+     */
+    default BackendResult checkAndIncrement(String key, BucketConfig bucket, int cost) {
+        return checkAndIncrement(key, List.of(bucket), cost);
+    }
+
+    /**
+     * Checks several buckets of one key (the rates of {@code "10/s;500/hour"}) as one atomic step:
+     * when {@code cost} fits in all of them, all consume it; otherwise none does.
+     *
+     * <p>The result describes the most restrictive bucket: when allowed, the one with the fewest
+     * units remaining; when blocked, the one that must be waited for longest.
+     *
+     * @param key     the bucket's key, as built by the limiter: {@code <prefix>:<rule>:<scope>:{<id>}}
+     * @param buckets one or more buckets, always passed in the same order for the same key
+     * @param cost    units to consume, at least 1
+     */
+    BackendResult checkAndIncrement(String key, List<BucketConfig> buckets, int cost);
+
+    /** Like {@link #checkAndIncrement(String, List, int)}, without blocking the caller when the backend is remote. */
+    default CompletionStage<BackendResult> checkAndIncrementAsync(String key, List<BucketConfig> buckets, int cost) {
+        try {
+            return CompletableFuture.completedFuture(checkAndIncrement(key, buckets, cost));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Forgets every bucket of {@code key}. */
+    void reset(String key);
+
+    /** Forgets every bucket this backend holds. Meant for tests. */
+    void clearAll();
+
+    /** Releases connections and memory. The default does nothing. */
+    @Override
+    default void close() {
+    }
+}
