@@ -1,0 +1,630 @@
+package io.fastlimit;
+
+import io.fastlimit.backends.Backend;
+import io.fastlimit.backends.BackendResult;
+import io.fastlimit.backends.memory.MemoryBackend;
+import io.fastlimit.rules.BucketConfig;
+import io.fastlimit.rules.Rate;
+import io.fastlimit.rules.RateLimitRule;
+import io.fastlimit.rules.Scope;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.InvocationTargetException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The rate limiter: decides, for each request and rule, whether the client may go on.
+ *
+ * <pre>{@code
+ * FastLimit limiter = FastLimit.builder().build();            // in memory, sliding window
+ * RateLimitRule rule = RateLimitRule.builder("api").ip("100/min").user("1000/min").build();
+ *
+ * RateLimitDecision decision = limiter.check(rule, request);
+ * decision.forEachHeader(response::setHeader);
+ * if (!decision.allowed()) {
+ *     response.setStatus(429);
+ *     response.getWriter().write(decision.errorBody());
+ * }
+ * }</pre>
+ *
+ * <h2>How a request is keyed</h2>
+ * A rule names a bucket per scope. For one request the most specific identity present wins: the
+ * authenticated user, then the rule's header (an API key, say), then the client's IP address, taken
+ * from the socket peer or, behind {@link Builder#trustedProxies(int) trusted proxies}, from
+ * {@code X-Forwarded-For}. The key is {@code <prefix>:<rule>:<scope>:{<id>}}: the id is kept verbatim
+ * when short and plain, otherwise digested, and the braces keep every key of one check on one Redis
+ * Cluster slot.
+ *
+ * <h2>Several rules</h2>
+ * {@link #check(List, ClientRequest)} checks rules in order and stops at the first that blocks; the
+ * rules checked before it have consumed their share. When all allow, the decision reports the most
+ * restrictive (fewest remaining). The rates of one scope ({@code "10/s;500/hour"}) are always
+ * checked in one atomic step: all consume, or none does.
+ *
+ * <p>This class is thread-safe; build one per application and share it.
+ */
+public final class FastLimit implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(FastLimit.class.getName());
+
+    /** Throttled log messages are written at most this often. */
+    private static final long LOG_INTERVAL_MS = 10_000;
+
+    /** A blocked answer under {@link FailurePolicy#CLOSED} asks the client to come back after this long. */
+    private static final long FAIL_CLOSED_RETRY_MS = 1_000;
+
+    /** Rules built per request instead of once would grow the binding cache; past this it stops caching. */
+    private static final int MAX_CACHED_RULES = 10_000;
+
+    private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9._:/\\-]{1,64}");
+
+    private static final String REDIS_BACKEND_CLASS = "io.fastlimit.backends.redis.RedisBackend";
+
+    private final Backend backend;
+    private final boolean ownsBackend;
+    private final Backend localFallback;
+    private final Algorithm algorithm;
+    private final String keyPrefix;
+    private final HeaderStyle headerStyle;
+    private final boolean dryRun;
+    private final List<IpRange> exemptIps;
+    private final ClientIpResolver clientIps;
+    private final FailurePolicy failurePolicy;
+    private final Clock clock;
+    private final ConcurrentHashMap<RateLimitRule, BoundRule> boundRules = new ConcurrentHashMap<>();
+    private final LogThrottle dryRunLog = new LogThrottle(LOG, Level.INFO, LOG_INTERVAL_MS);
+    private final LogThrottle failureLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
+
+    private FastLimit(Builder b, Backend backend, boolean ownsBackend) {
+        this.backend = backend;
+        this.ownsBackend = ownsBackend;
+        this.algorithm = b.algorithm;
+        this.keyPrefix = b.keyPrefix;
+        this.headerStyle = b.headerStyle;
+        this.dryRun = b.dryRun;
+        this.exemptIps = List.copyOf(b.exemptIps);
+        this.clientIps = new ClientIpResolver(b.trustedProxies, b.clientIpHeader);
+        this.failurePolicy = b.failurePolicy;
+        this.clock = b.clock;
+        this.localFallback = failurePolicy == FailurePolicy.LOCAL && !(backend instanceof MemoryBackend)
+                ? MemoryBackend.builder().clock(clock).build()
+                : null;
+    }
+
+    /** Starts a limiter; with no further settings it keeps its counters in memory. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A limiter configured from the {@code FASTLIMIT_*} environment variables (see
+     * {@link Builder#env(Map)}), with defaults for the rest.
+     *
+     * @throws IllegalArgumentException naming the variable whose value is invalid
+     */
+    public static FastLimit fromEnv() {
+        return builder().env(System.getenv()).build();
+    }
+
+    /**
+     * Checks {@code request} against {@code rule}, consuming the rule's cost when it fits.
+     * Never throws for anything the request carries.
+     */
+    public RateLimitDecision check(RateLimitRule rule, ClientRequest request) {
+        BoundRule bound = bind(rule);
+        String ip = null;
+        if (!exemptIps.isEmpty()) {
+            ip = clientIps.resolve(request);
+            if (ip != null && IpRange.anyContains(exemptIps, IpAddresses.parse(ip))) {
+                return RateLimitDecision.unlimited();
+            }
+        }
+        if (bound.user != null) {
+            String user = request.user();
+            if (user != null && !user.isEmpty()) {
+                return decide(bound, bound.user, KeyIds.of(user));
+            }
+        }
+        if (bound.header != null) {
+            String value = request.header(bound.rule.headerName());
+            if (value != null && !(value = value.trim()).isEmpty()) {
+                return decide(bound, bound.header, KeyIds.of(value));
+            }
+        }
+        if (bound.ip != null) {
+            if (ip == null) {
+                ip = clientIps.resolve(request);
+            }
+            return decide(bound, bound.ip, ip != null ? ip : unknownAddressId(request.remoteAddress()));
+        }
+        return RateLimitDecision.unlimited();
+    }
+
+    /**
+     * Checks {@code request} against several rules in order, stopping at the first that blocks. When
+     * all allow, the decision reports the most restrictive one.
+     */
+    public RateLimitDecision check(List<RateLimitRule> rules, ClientRequest request) {
+        RateLimitDecision tightest = RateLimitDecision.unlimited();
+        for (RateLimitRule rule : rules) {
+            RateLimitDecision decision = check(rule, request);
+            if (!decision.allowed()) {
+                return decision;
+            }
+            if (isTighter(decision, tightest)) {
+                tightest = decision;
+            }
+        }
+        return tightest;
+    }
+
+    /**
+     * Like {@link #check(RateLimitRule, ClientRequest)}, but throws when the request is blocked.
+     *
+     * @throws RateLimitExceededException carrying the decision, when blocked
+     */
+    public RateLimitDecision checkOrThrow(RateLimitRule rule, ClientRequest request) {
+        RateLimitDecision decision = check(rule, request);
+        if (!decision.allowed()) {
+            throw new RateLimitExceededException(decision);
+        }
+        return decision;
+    }
+
+    /** The client address this limiter keys {@code request} by, in canonical form, or {@code null}. */
+    public String clientIp(ClientRequest request) {
+        return clientIps.resolve(request);
+    }
+
+    /** Forgets every bucket of {@code rule} for the identity {@code request} would be keyed by. */
+    public void reset(RateLimitRule rule, ClientRequest request) {
+        BoundRule bound = bind(rule);
+        for (ScopeBinding scope : new ScopeBinding[] {bound.user, bound.header, bound.ip}) {
+            if (scope != null) {
+                String id = scope.scope == Scope.USER ? request.user()
+                        : scope.scope == Scope.HEADER ? request.header(rule.headerName()) : clientIps.resolve(request);
+                if (id != null && !id.isBlank()) {
+                    backend.reset(scope.keyStart + KeyIds.of(scope.scope == Scope.HEADER ? id.trim() : id) + "}");
+                }
+            }
+        }
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Algorithm algorithm() {
+        return algorithm;
+    }
+
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    public HeaderStyle headerStyle() {
+        return headerStyle;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    public FailurePolicy failurePolicy() {
+        return failurePolicy;
+    }
+
+    /** Closes the backend this limiter created; a backend handed to {@link Builder#backend} stays open. */
+    @Override
+    public void close() {
+        if (localFallback != null) {
+            localFallback.close();
+        }
+        if (ownsBackend) {
+            backend.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FastLimit[backend=" + backend.getClass().getSimpleName() + ", algorithm=" + algorithm
+                + ", keyPrefix=" + keyPrefix + ", headers=" + headerStyle + ", dryRun=" + dryRun
+                + ", failurePolicy=" + failurePolicy + "]";
+    }
+
+    private RateLimitDecision decide(BoundRule bound, ScopeBinding scope, String id) {
+        String key = scope.keyStart + id + "}";
+        BackendResult result;
+        try {
+            result = backend.checkAndIncrement(key, scope.buckets, bound.cost);
+        } catch (RuntimeException e) {
+            return onBackendFailure(bound, scope, key, e);
+        }
+        return toDecision(bound, scope, key, result);
+    }
+
+    private RateLimitDecision onBackendFailure(BoundRule bound, ScopeBinding scope, String key, RuntimeException e) {
+        long nowMs = clock.millis();
+        switch (failurePolicy) {
+            case LOCAL:
+                failureLog.log(nowMs, "Rate-limit backend failed; checking in local memory instead", e);
+                Backend local = localFallback != null ? localFallback : backend;
+                return toDecision(bound, scope, key, local.checkAndIncrement(key, scope.buckets, bound.cost));
+            case CLOSED:
+                failureLog.log(nowMs, "Rate-limit backend failed; blocking requests (failure policy closed)", e);
+                BucketConfig first = scope.buckets.get(0);
+                return toDecision(bound, scope, key, new BackendResult(false, first.limit(), 0,
+                        nowMs + FAIL_CLOSED_RETRY_MS, FAIL_CLOSED_RETRY_MS));
+            case OPEN:
+            default:
+                failureLog.log(nowMs, "Rate-limit backend failed; letting requests through (failure policy open)", e);
+                return RateLimitDecision.unlimited();
+        }
+    }
+
+    private RateLimitDecision toDecision(BoundRule bound, ScopeBinding scope, String key, BackendResult result) {
+        long nowMs = headerStyle == HeaderStyle.ietf() || !result.allowed() ? clock.millis() : 0;
+        long windowMillis = scope.windowFor(result.limit());
+        if (result.allowed()) {
+            return new RateLimitDecision(true, true, false, result.limit(), result.remaining(), result.resetMs(), 0,
+                    bound.rule.name(), windowMillis, headerStyle, nowMs);
+        }
+        if (dryRun) {
+            dryRunLog.log(nowMs, "Rate limit '" + bound.rule.name() + "' would have blocked " + key
+                    + " (dry run: let through)", null);
+            return new RateLimitDecision(true, true, true, result.limit(), 0, result.resetMs(), 0,
+                    bound.rule.name(), windowMillis, headerStyle, nowMs);
+        }
+        return new RateLimitDecision(false, true, false, result.limit(), result.remaining(), result.resetMs(),
+                Math.max(1, result.retryAfterMs()), bound.rule.name(), windowMillis, headerStyle, nowMs);
+    }
+
+    private static boolean isTighter(RateLimitDecision candidate, RateLimitDecision current) {
+        if (!candidate.limited()) {
+            return false;
+        }
+        if (!current.limited()) {
+            return true;
+        }
+        if (candidate.remaining() != current.remaining()) {
+            return candidate.remaining() < current.remaining();
+        }
+        return candidate.resetMs() > current.resetMs();
+    }
+
+    /** A peer address that is not an IP (a Unix socket, a broken proxy) still gets one bucket. */
+    private static String unknownAddressId(String remoteAddress) {
+        return remoteAddress == null || remoteAddress.isBlank() ? "unknown" : KeyIds.of(remoteAddress);
+    }
+
+    private BoundRule bind(RateLimitRule rule) {
+        BoundRule bound = boundRules.get(rule);
+        if (bound == null) {
+            bound = new BoundRule(rule, rule.algorithm().orElse(algorithm), keyPrefix);
+            if (boundRules.size() < MAX_CACHED_RULES) {
+                BoundRule raced = boundRules.putIfAbsent(rule, bound);
+                if (raced != null) {
+                    bound = raced;
+                }
+            }
+        }
+        return bound;
+    }
+
+    /** A rule with its buckets and key parts worked out once, so a check only concatenates the id. */
+    private static final class BoundRule {
+        final RateLimitRule rule;
+        final int cost;
+        final ScopeBinding user;
+        final ScopeBinding header;
+        final ScopeBinding ip;
+
+        BoundRule(RateLimitRule rule, Algorithm algorithm, String keyPrefix) {
+            this.rule = rule;
+            this.cost = rule.cost();
+            this.user = ScopeBinding.of(rule, Scope.USER, algorithm, keyPrefix);
+            this.header = ScopeBinding.of(rule, Scope.HEADER, algorithm, keyPrefix);
+            this.ip = ScopeBinding.of(rule, Scope.IP, algorithm, keyPrefix);
+        }
+    }
+
+    private static final class ScopeBinding {
+        final Scope scope;
+        final List<BucketConfig> buckets;
+        final String keyStart;
+
+        private ScopeBinding(Scope scope, List<BucketConfig> buckets, String keyStart) {
+            this.scope = scope;
+            this.buckets = buckets;
+            this.keyStart = keyStart;
+        }
+
+        static ScopeBinding of(RateLimitRule rule, Scope scope, Algorithm algorithm, String keyPrefix) {
+            if (!rule.limits(scope)) {
+                return null;
+            }
+            List<BucketConfig> buckets = new ArrayList<>();
+            for (Rate rate : rule.rates(scope)) {
+                buckets.add(BucketConfig.of(rate, algorithm));
+            }
+            return new ScopeBinding(scope, List.copyOf(buckets),
+                    keyPrefix + ":" + rule.name() + ":" + scope.keyPart() + ":{");
+        }
+
+        /** The window of the bucket a result describes, found by its limit. */
+        long windowFor(long limit) {
+            for (int i = 0; i < buckets.size(); i++) {
+                if (buckets.get(i).limit() == limit) {
+                    return buckets.get(i).windowMillis();
+                }
+            }
+            return buckets.get(0).windowMillis();
+        }
+    }
+
+    /**
+     * Builds a {@link FastLimit}. Every setter validates its argument and throws
+     * {@link IllegalArgumentException} naming the bad value.
+     */
+    public static final class Builder {
+        private Backend backend;
+        private String redisUrl;
+        private Algorithm algorithm = Algorithm.SLIDING_WINDOW;
+        private String keyPrefix = "fastlimit";
+        private HeaderStyle headerStyle = HeaderStyle.xRateLimit();
+        private boolean dryRun;
+        private final List<IpRange> exemptIps = new ArrayList<>();
+        private int trustedProxies;
+        private String clientIpHeader = ClientIpResolver.X_FORWARDED_FOR;
+        private FailurePolicy failurePolicy = FailurePolicy.OPEN;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Where buckets live. Default: a {@link MemoryBackend} created by the limiter. */
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        /**
+         * Keeps buckets in Redis at {@code url} ({@code redis://host:6379}, {@code rediss://…} for TLS);
+         * needs the Redis backend on the class path.
+         */
+        public Builder redisUrl(String url) {
+            if (url == null || url.isBlank()) {
+                throw new IllegalArgumentException("Invalid Redis URL '" + url + "': expected redis://host:6379 or rediss://host:6380");
+            }
+            this.redisUrl = url.trim();
+            return this;
+        }
+
+        /** The algorithm of rules that do not name one. Default {@link Algorithm#SLIDING_WINDOW}. */
+        public Builder algorithm(Algorithm algorithm) {
+            this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+            return this;
+        }
+
+        /** The first part of every key. Default {@code fastlimit}. Letters, digits and {@code . _ - : /}, at most 64. */
+        public Builder keyPrefix(String keyPrefix) {
+            if (keyPrefix == null || !KEY_PREFIX.matcher(keyPrefix).matches()) {
+                throw new IllegalArgumentException("Invalid key prefix '" + keyPrefix
+                        + "': expected 1 to 64 letters, digits or . _ - : /");
+            }
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /** Which headers describe the limit. Default {@link HeaderStyle#xRateLimit()}. */
+        public Builder headers(HeaderStyle headerStyle) {
+            this.headerStyle = Objects.requireNonNull(headerStyle, "headerStyle");
+            return this;
+        }
+
+        /** Counts and logs, but never blocks ("would have blocked", at most every 10 s). Default off. */
+        public Builder dryRun(boolean dryRun) {
+            this.dryRun = dryRun;
+            return this;
+        }
+
+        /** Clients never limited: addresses ({@code 192.0.2.7}, {@code ::1}) or CIDR ranges ({@code 10.0.0.0/8}). */
+        public Builder exemptIps(String... addressesOrRanges) {
+            return exemptIps(Arrays.asList(addressesOrRanges));
+        }
+
+        /** Clients never limited: addresses or CIDR ranges, IPv4 or IPv6. */
+        public Builder exemptIps(Collection<String> addressesOrRanges) {
+            for (String spec : addressesOrRanges) {
+                exemptIps.add(IpRange.parse(spec));
+            }
+            return this;
+        }
+
+        /**
+         * How many proxies of your own stand in front of the application. With {@code hops} of them
+         * the client is the {@code hops}-th address from the right of {@code X-Forwarded-For}; the
+         * addresses to its left are the client's own claim and are ignored. Default 0: the socket
+         * peer, forwarding headers ignored.
+         */
+        public Builder trustedProxies(int hops) {
+            if (hops < 0 || hops > 32) {
+                throw new IllegalArgumentException("Invalid trusted proxy count " + hops + ": expected 0 to 32");
+            }
+            this.trustedProxies = hops;
+            return this;
+        }
+
+        /** The header trusted proxies write: {@code X-Forwarded-For} (default) or RFC 7239 {@code Forwarded}. */
+        public Builder clientIpHeader(String headerName) {
+            if (headerName == null || !headerName.matches("[!#$%&'*+.^_`|~0-9A-Za-z\\-]{1,256}")) {
+                throw new IllegalArgumentException("Invalid client IP header '" + headerName
+                        + "': expected a header name such as X-Forwarded-For or Forwarded");
+            }
+            this.clientIpHeader = headerName;
+            return this;
+        }
+
+        /** What happens when the backend fails. Default {@link FailurePolicy#OPEN}. */
+        public Builder failurePolicy(FailurePolicy failurePolicy) {
+            this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
+            return this;
+        }
+
+        /** The clock of backends the limiter creates and of its headers. Default the system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Applies the settings found in {@code env} (usually {@code System.getenv()}); variables not
+         * set keep what the builder has:
+         * <ul>
+         *   <li>{@code FASTLIMIT_REDIS_URL}: {@link #redisUrl}</li>
+         *   <li>{@code FASTLIMIT_ALGORITHM}: {@code sliding_window}, {@code fixed_window},
+         *       {@code token_bucket}, {@code sliding_window_counter}</li>
+         *   <li>{@code FASTLIMIT_KEY_PREFIX}: {@link #keyPrefix}</li>
+         *   <li>{@code FASTLIMIT_DRY_RUN}: {@code true}/{@code false} (also 1/0, yes/no, on/off)</li>
+         *   <li>{@code FASTLIMIT_TRUSTED_PROXIES}: a number of hops, {@link #trustedProxies}</li>
+         *   <li>{@code FASTLIMIT_EXEMPT_IPS}: addresses and ranges separated by commas</li>
+         *   <li>{@code FASTLIMIT_HEADERS}: {@code x-ratelimit}, {@code ietf}, {@code none}</li>
+         *   <li>{@code FASTLIMIT_FAILURE_POLICY}: {@code open}, {@code closed}, {@code local}</li>
+         * </ul>
+         *
+         * @throws IllegalArgumentException naming the variable and its bad value
+         */
+        public Builder env(Map<String, String> env) {
+            String value;
+            if ((value = setting(env, "FASTLIMIT_REDIS_URL")) != null) {
+                redisUrl(value);
+            }
+            if ((value = setting(env, "FASTLIMIT_ALGORITHM")) != null) {
+                algorithm(named("FASTLIMIT_ALGORITHM", value, Algorithm::parse));
+            }
+            if ((value = setting(env, "FASTLIMIT_KEY_PREFIX")) != null) {
+                apply("FASTLIMIT_KEY_PREFIX", value, this::keyPrefix);
+            }
+            if ((value = setting(env, "FASTLIMIT_DRY_RUN")) != null) {
+                dryRun(named("FASTLIMIT_DRY_RUN", value, Builder::parseBoolean));
+            }
+            if ((value = setting(env, "FASTLIMIT_TRUSTED_PROXIES")) != null) {
+                trustedProxies(named("FASTLIMIT_TRUSTED_PROXIES", value, Builder::parseHops));
+            }
+            if ((value = setting(env, "FASTLIMIT_EXEMPT_IPS")) != null) {
+                apply("FASTLIMIT_EXEMPT_IPS", value, v -> exemptIps(splitList(v)));
+            }
+            if ((value = setting(env, "FASTLIMIT_HEADERS")) != null) {
+                headers(named("FASTLIMIT_HEADERS", value, HeaderStyle::parse));
+            }
+            if ((value = setting(env, "FASTLIMIT_FAILURE_POLICY")) != null) {
+                failurePolicy(named("FASTLIMIT_FAILURE_POLICY", value, FailurePolicy::parse));
+            }
+            return this;
+        }
+
+        /**
+         * Builds the limiter, connecting to Redis when a Redis URL was given.
+         *
+         * @throws IllegalArgumentException when both a backend and a Redis URL are set
+         * @throws IllegalStateException when a Redis URL is set but the Redis backend is not available
+         */
+        public FastLimit build() {
+            if (backend != null && redisUrl != null) {
+                throw new IllegalArgumentException("Both a backend and a Redis URL are set: choose one");
+            }
+            if (backend != null) {
+                return new FastLimit(this, backend, false);
+            }
+            if (redisUrl != null) {
+                return new FastLimit(this, redisBackend(redisUrl), true);
+            }
+            return new FastLimit(this, MemoryBackend.builder().clock(clock).build(), true);
+        }
+
+        private static Backend redisBackend(String url) {
+            Class<?> type;
+            try {
+                type = Class.forName(REDIS_BACKEND_CLASS);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("A Redis URL is set (" + redactPassword(url) + ") but "
+                        + REDIS_BACKEND_CLASS + " is not on the class path: this fastlimit-core has no Redis backend");
+            }
+            try {
+                return (Backend) type.getMethod("fromUrl", String.class).invoke(null, url);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException("Cannot connect to Redis at " + redactPassword(url) + ": " + cause, cause);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Cannot create the Redis backend: " + e, e);
+            }
+        }
+
+        /** {@code redis://user:secret@host} → {@code redis://user:***@host}, for messages. */
+        static String redactPassword(String url) {
+            return url.replaceAll("(://[^:@/]*:)[^@/]*@", "$1***@");
+        }
+
+        private static String setting(Map<String, String> env, String name) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? null : value.trim();
+        }
+
+        private static <T> T named(String variable, String value, java.util.function.Function<String, T> parser) {
+            try {
+                return parser.apply(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Invalid " + variable + "='" + value + "': " + e.getMessage(), e);
+            }
+        }
+
+        private static void apply(String variable, String value, java.util.function.Consumer<String> setter) {
+            named(variable, value, v -> {
+                setter.accept(v);
+                return null;
+            });
+        }
+
+        static boolean parseBoolean(String value) {
+            switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "true": case "1": case "yes": case "on":
+                    return true;
+                case "false": case "0": case "no": case "off":
+                    return false;
+                default:
+                    throw new IllegalArgumentException("expected true or false");
+            }
+        }
+
+        static int parseHops(String value) {
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected a number of proxy hops from 0 to 32");
+            }
+        }
+
+        static List<String> splitList(String value) {
+            List<String> items = new ArrayList<>();
+            for (String item : value.split("[,\\s]+")) {
+                if (!item.isEmpty()) {
+                    items.add(item);
+                }
+            }
+            return items;
+        }
+    }
+}
