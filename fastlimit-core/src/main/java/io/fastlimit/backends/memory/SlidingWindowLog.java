@@ -48,21 +48,19 @@ final class SlidingWindowLog extends Bucket {
 
     @Override
     void advance(long nowMs) {
-        if (size == 0) {
-            if (stampsMs != null && stampsMs.length > INITIAL_CAPACITY) {
-                stampsMs = null; // give back what a burst took; the next request starts small
-                units = null;
-            }
-            return;
-        }
         long expiredUpToMs = nowMs - config.windowMillis();
         while (size > 0 && stampsMs[head] <= expiredUpToMs) {
             total -= units[head];
             head = next(head);
             size--;
         }
-        if (stampsMs.length > INITIAL_CAPACITY && size <= stampsMs.length / 4) {
-            resize(Math.max(INITIAL_CAPACITY, stampsMs.length / 2));
+        if (stampsMs != null && stampsMs.length > INITIAL_CAPACITY) {
+            if (size == 0) {
+                stampsMs = null; // give back what a burst took; the next request starts small
+                units = null;
+            } else if (size <= stampsMs.length / 4) {
+                resize(Math.max(INITIAL_CAPACITY, stampsMs.length / 2));
+            }
         }
     }
 
