@@ -135,9 +135,12 @@ public abstract class BackendContractTest {
             case SLIDING_WINDOW_COUNTER -> 1077;
         };
         assertThat(blocked.retryAfterMs()).isEqualTo(expectedRetryAfterMs);
-        assertThat(blocked.resetMs()).isEqualTo(algorithm == Algorithm.TOKEN_BUCKET ? T0 + 1000
-                : algorithm == Algorithm.SLIDING_WINDOW_COUNTER ? windowEnd + 1000
-                : algorithm == Algorithm.FIXED_WINDOW ? windowEnd : T0 + 1000);
+        long expectedResetMs = switch (algorithm) {
+            case SLIDING_WINDOW, TOKEN_BUCKET -> T0 + 1000;
+            case FIXED_WINDOW -> windowEnd;
+            case SLIDING_WINDOW_COUNTER -> windowEnd + 1000;
+        };
+        assertThat(blocked.resetMs()).isEqualTo(expectedResetMs);
         assertRetryAfterIsExact(KEY, List.of(bucket), 1);
     }
 

@@ -11,7 +11,8 @@ import java.util.List;
  * none does. Because no bucket's free capacity shrinks while time passes without consumption, the
  * wait until the cost fits everywhere is the longest of the buckets' own waits.
  *
- * <p>Memory: this object (24 bytes) and its array (16 + 4 per bucket) on top of the buckets.
+ * <p>Memory: this object (32 bytes) and its array (16 + 4 per bucket, rounded up to 8) on top of
+ * the buckets.
  */
 final class MultiBucket extends KeyState {
 

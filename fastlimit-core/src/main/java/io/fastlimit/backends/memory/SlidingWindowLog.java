@@ -20,7 +20,7 @@ import io.fastlimit.rules.BucketConfig;
  *
  * Concurrency: guarded by the key's monitor (see KeyState).
  *
- * Memory per key: this object is 48 bytes (header 12, lastSeenMs 8, total 8, head 4, size 4, two
+ * Memory per key: this object is 56 bytes (header 12, lastSeenMs 8, total 8, head 4, size 4, two
  * array references 8, config 4, removed 1, padding); the arrays 16 + 8n and 16 + 4n bytes for a
  * capacity n: 80 bytes with the initial 4 entries, about 12 more per millisecond in which requests
  * were admitted within the last window. A busy key limited to N per window holds up to ~12 N bytes;

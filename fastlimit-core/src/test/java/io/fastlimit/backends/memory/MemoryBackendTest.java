@@ -10,7 +10,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,14 +30,15 @@ class MemoryBackendTest {
 
     @Test
     void worksWithDefaults() {
-        try (MemoryBackend backend = new MemoryBackend()) {
-            BackendResult result = backend.checkAndIncrement("test:rule:ip:{1.2.3.4}", bucket("5/min", Algorithm.SLIDING_WINDOW), 1);
-            assertThat(result.allowed()).isTrue();
-            assertThat(result.remaining()).isEqualTo(4);
-            assertThat(backend.size()).isEqualTo(1);
-            backend.close();
-            assertThat(backend.size()).isZero();
-        }
+        MemoryBackend backend = new MemoryBackend();
+        BackendResult result = backend.checkAndIncrement("test:rule:ip:{1.2.3.4}", bucket("5/min", Algorithm.SLIDING_WINDOW), 1);
+        assertThat(result.allowed()).isTrue();
+        assertThat(result.remaining()).isEqualTo(4);
+        assertThat(backend.size()).isEqualTo(1);
+        backend.close();
+        assertThat(backend.size()).isZero();
+        assertThat(backend.checkAndIncrement("test:rule:ip:{1.2.3.4}", bucket("5/min", Algorithm.SLIDING_WINDOW), 1)
+                .remaining()).as("usable after close, empty").isEqualTo(4);
     }
 
     @Test
@@ -111,6 +118,37 @@ class MemoryBackendTest {
         assertThat(backend.size()).isGreaterThanOrEqualTo((int) (1000 * MemoryBackend.LOW_WATER));
     }
 
+    @Test
+    void maxKeysHoldsWhileManyThreadsInsert() throws Exception {
+        MemoryBackend backend = MemoryBackend.builder().clock(clock).maxKeys(1000).build();
+        BucketConfig perHour = bucket("5/hour", Algorithm.FIXED_WINDOW);
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> largest = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                largest.add(pool.submit(() -> {
+                    start.await();
+                    int max = 0;
+                    for (int i = 0; i < 10_000; i++) {
+                        backend.checkAndIncrement("test:rule:ip:{t" + thread + "-" + i + "}", perHour, 1);
+                        max = Math.max(max, backend.size());
+                    }
+                    return max;
+                }));
+            }
+            start.countDown();
+            for (Future<Integer> max : largest) {
+                assertThat(max.get(30, TimeUnit.SECONDS)).isLessThanOrEqualTo(1000);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(backend.size()).isLessThanOrEqualTo(1000);
+    }
+
     @ParameterizedTest
     @EnumSource(Algorithm.class)
     void aFullBackendDropsIdleKeysBeforeLiveOnes(Algorithm algorithm) {
@@ -123,8 +161,8 @@ class MemoryBackendTest {
             backend.checkAndIncrement("test:rule:ip:{live-" + i + "}", perHour, 1);
         }
         assertThat(backend.size()).isEqualTo(1000);
-        clock.advanceMillis(300); // the 100 ms keys are idle now, and no sweep is due yet
-        assertThat(300).isLessThan((int) MemoryBackend.SWEEP_INTERVAL_MS);
+        assertThat(MemoryBackend.SWEEP_INTERVAL_MS).as("no sweep is due in what follows").isGreaterThan(300);
+        clock.advanceMillis(300); // the 100 ms keys are idle now
         backend.checkAndIncrement("test:rule:ip:{new}", perHour, 1);
         assertThat(backend.size()).isEqualTo(401);
         for (int i = 0; i < 400; i++) {
@@ -153,7 +191,7 @@ class MemoryBackendTest {
         for (int i = 0; i < 3; i++) {
             backend.checkAndIncrement(key, bucket, 1);
         }
-        BackendResult atT0 = copyOfNextBlocked(bucket, algorithm);
+        BackendResult atT0 = copyOfNextBlocked(bucket);
 
         clock.set(T0 - 3_600_000);
         assertThat(backend.checkAndIncrement(key, bucket, 1).remaining()).isEqualTo(1);
@@ -170,7 +208,7 @@ class MemoryBackendTest {
     }
 
     /** The blocked result after 5 requests at T0 on a backend of its own. */
-    private static BackendResult copyOfNextBlocked(BucketConfig bucket, Algorithm algorithm) {
+    private static BackendResult copyOfNextBlocked(BucketConfig bucket) {
         MemoryBackend reference = MemoryBackend.builder().clock(new ManualClock(T0)).build();
         reference.checkAndIncrement("k", bucket, 5);
         return reference.checkAndIncrement("k", bucket, 1);
