@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>{@code
  * Backend backend = new MemoryBackend();
+ * BucketConfig bucket = BucketConfig.of(Rate.parse("100/min").get(0), Algorithm.SLIDING_WINDOW);
  * BackendResult result = backend.checkAndIncrement("api:search:ip:{203.0.113.7}", bucket, 1);
  * }</pre>
  *
