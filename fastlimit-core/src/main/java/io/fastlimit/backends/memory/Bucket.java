@@ -1,0 +1,74 @@
+package io.fastlimit.backends.memory;
+
+import io.fastlimit.backends.BackendResult;
+import io.fastlimit.rules.BucketConfig;
+
+import java.util.List;
+
+/**
+ * The state of one bucket, counted by one algorithm. Used on its own as the whole state of a key
+ * limited by one rate, which saves an object per key on the common path, or as one of the buckets
+ * of a {@link MultiBucket}, whose monitor then guards it.
+ *
+ * <p>The operations below are called under the guarding monitor, with {@code nowMs} never smaller
+ * than in an earlier call, and always {@link #advance} first.
+ */
+abstract class Bucket extends KeyState {
+
+    final BucketConfig config;
+
+    Bucket(BucketConfig config) {
+        this.config = config;
+    }
+
+    static Bucket create(BucketConfig config) {
+        switch (config.algorithm()) {
+            case SLIDING_WINDOW:
+                return new SlidingWindowLog(config);
+            case FIXED_WINDOW:
+                return new FixedWindow(config);
+            case TOKEN_BUCKET:
+                return new TokenBucket(config);
+            case SLIDING_WINDOW_COUNTER:
+                return new SlidingWindowCounter(config);
+            default:
+                throw new IllegalArgumentException("Unsupported algorithm " + config.algorithm());
+        }
+    }
+
+    /** Forgets what time has made irrelevant as of {@code nowMs}. */
+    abstract void advance(long nowMs);
+
+    /** Whole units that fit now. */
+    abstract long available(long nowMs);
+
+    /** 0 when {@code cost} fits now, otherwise the exact wait in ms (at least 1) until it does. */
+    abstract long retryAfterMs(long nowMs, int cost);
+
+    /** Consumes {@code cost}, which {@link #retryAfterMs} has just said fits. */
+    abstract void consume(long nowMs, int cost);
+
+    /** The epoch millisecond from which the whole capacity is back ({@code nowMs} when it already is). */
+    abstract long resetMs(long nowMs);
+
+    @Override
+    final boolean matches(BucketConfig bucket) {
+        return config == bucket || config.equals(bucket);
+    }
+
+    @Override
+    final boolean matches(List<BucketConfig> buckets) {
+        return buckets.size() == 1 && matches(buckets.get(0));
+    }
+
+    @Override
+    final BackendResult acquire(long clockMs, int cost) {
+        long nowMs = observe(clockMs);
+        advance(nowMs);
+        long waitMs = retryAfterMs(nowMs, cost);
+        if (waitMs == 0) {
+            consume(nowMs, cost);
+        }
+        return new BackendResult(waitMs == 0, config.limit(), available(nowMs), resetMs(nowMs), waitMs);
+    }
+}

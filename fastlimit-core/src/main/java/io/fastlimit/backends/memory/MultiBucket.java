@@ -1,0 +1,100 @@
+package io.fastlimit.backends.memory;
+
+import io.fastlimit.backends.BackendResult;
+import io.fastlimit.rules.BucketConfig;
+
+import java.util.List;
+
+/**
+ * The buckets of a key limited by several rates ({@code "10/s;500/hour"}), checked and consumed as
+ * one step under this object's monitor: when the cost fits in all of them all consume it, otherwise
+ * none does. Because no bucket's free capacity shrinks while time passes without consumption, the
+ * wait until the cost fits everywhere is the longest of the buckets' own waits.
+ *
+ * <p>Memory: this object (32 bytes) and its array (16 + 4 per bucket, rounded up to 8) on top of
+ * the buckets.
+ */
+final class MultiBucket extends KeyState {
+
+    private final Bucket[] buckets;
+
+    MultiBucket(List<BucketConfig> configs) {
+        buckets = new Bucket[configs.size()];
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = Bucket.create(configs.get(i));
+        }
+    }
+
+    @Override
+    boolean matches(BucketConfig bucket) {
+        return false; // never holds a single bucket
+    }
+
+    @Override
+    boolean matches(List<BucketConfig> configs) {
+        if (configs.size() != buckets.length) {
+            return false;
+        }
+        for (int i = 0; i < buckets.length; i++) {
+            if (!buckets[i].matches(configs.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    BackendResult acquire(long clockMs, int cost) {
+        long nowMs = observe(clockMs);
+        // Blocked: report the bucket waited for longest; among equal waits, the one with fewest units
+        // free, then the one that is whole again last.
+        Bucket worst = null;
+        long worstWaitMs = 0;
+        long worstAvailable = 0;
+        long worstResetMs = 0;
+        for (Bucket bucket : buckets) {
+            bucket.advance(nowMs);
+            long waitMs = bucket.retryAfterMs(nowMs, cost);
+            if (waitMs == 0 || waitMs < worstWaitMs) {
+                continue;
+            }
+            long available = bucket.available(nowMs);
+            long resetMs = bucket.resetMs(nowMs);
+            if (worst == null || waitMs > worstWaitMs || available < worstAvailable
+                    || (available == worstAvailable && resetMs > worstResetMs)) {
+                worst = bucket;
+                worstWaitMs = waitMs;
+                worstAvailable = available;
+                worstResetMs = resetMs;
+            }
+        }
+        if (worst != null) {
+            return new BackendResult(false, worst.config.limit(), worstAvailable, worstResetMs, worstWaitMs);
+        }
+        // Allowed: all consume; report the bucket with the fewest units left, then the one whole last.
+        Bucket tightest = null;
+        long tightestAvailable = 0;
+        long tightestResetMs = 0;
+        for (Bucket bucket : buckets) {
+            bucket.consume(nowMs, cost);
+            long available = bucket.available(nowMs);
+            long resetMs = bucket.resetMs(nowMs);
+            if (tightest == null || available < tightestAvailable
+                    || (available == tightestAvailable && resetMs > tightestResetMs)) {
+                tightest = bucket;
+                tightestAvailable = available;
+                tightestResetMs = resetMs;
+            }
+        }
+        return new BackendResult(true, tightest.config.limit(), tightestAvailable, tightestResetMs, 0);
+    }
+
+    @Override
+    long idleAtMs() {
+        long idleAtMs = Long.MIN_VALUE;
+        for (Bucket bucket : buckets) {
+            idleAtMs = Math.max(idleAtMs, bucket.idleAtMs());
+        }
+        return idleAtMs;
+    }
+}
