@@ -82,13 +82,13 @@ public final class MemoryBackend implements Backend {
      * state: 40 bytes for FIXED_WINDOW and TOKEN_BUCKET, 48 for SLIDING_WINDOW_COUNTER, 136 for
      * SLIDING_WINDOW with its initial arrays (plus ~12 per distinct millisecond logged in the window),
      * and for several rates a MultiBucket of 32 + 16 + 4 per rate plus one state per rate. So about 160
-     * bytes per key for one rate counted by an O(1) algorithm (~160 MB at the default bound of a
-     * million keys), about 260 for a sliding log with a few entries. Measured with
+     * bytes per key for one rate counted by an O(1) algorithm (~32 MB at the default bound of 200,000
+     * keys), about 260 for a sliding log with a few entries. Measured with
      * ThreadMXBean/heap deltas on JDK 17: the hot path allocates 48 bytes per call, the result.
      */
 
     /** Keys held at most unless {@link Builder#maxKeys(int)} says otherwise. */
-    public static final int DEFAULT_MAX_KEYS = 1_000_000;
+    public static final int DEFAULT_MAX_KEYS = 200_000;
 
     /** Clock time between the end of one sweep pass and the start of the next. */
     static final long SWEEP_INTERVAL_MS = 1_000;
@@ -384,7 +384,7 @@ public final class MemoryBackend implements Backend {
         }
 
         /**
-         * The most keys held at once. Default {@value MemoryBackend#DEFAULT_MAX_KEYS}, about 160 MB
+         * The most keys held at once. Default {@value MemoryBackend#DEFAULT_MAX_KEYS}, about 32 MB
          * for keys of one rate counted by an O(1) algorithm (more for sliding-window logs, which grow
          * with the requests in their window). Once full, idle keys are dropped first, then the least
          * recently used, which start again with a full bucket when seen next.
