@@ -1,0 +1,54 @@
+package io.fastlimit.backends.redis;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stops waiting on a Redis that keeps failing. After {@code failureThreshold} failures in a row the
+ * circuit opens: calls fail at once, costing no time, for {@code openMillis}. Then one call is let
+ * through as a probe; its success closes the circuit, its failure opens it again. So a dead Redis
+ * costs each request nothing after the first few, and a Redis that comes back is used again within
+ * {@code openMillis}, without a restart. Lock-free; thread-safe.
+ */
+final class Circuit {
+
+    private final int failureThreshold;
+    private final long openMillis;
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicBoolean probing = new AtomicBoolean();
+    /** While positive and in the future, the circuit is open. */
+    private volatile long openUntilMs;
+
+    Circuit(int failureThreshold, long openMillis) {
+        this.failureThreshold = failureThreshold;
+        this.openMillis = openMillis;
+    }
+
+    /** Whether a call may go to Redis now; {@code true} for at most one probe once the open time is over. */
+    boolean allowsCall(long nowMs) {
+        long openUntil = openUntilMs;
+        if (openUntil == 0) {
+            return true;
+        }
+        return nowMs >= openUntil && probing.compareAndSet(false, true);
+    }
+
+    void onSuccess() {
+        if (openUntilMs != 0 || consecutiveFailures.get() != 0) {
+            consecutiveFailures.set(0);
+            openUntilMs = 0;
+            probing.set(false);
+        }
+    }
+
+    void onFailure(long nowMs) {
+        if (consecutiveFailures.incrementAndGet() >= failureThreshold) {
+            openUntilMs = nowMs + openMillis;
+            probing.set(false);
+        }
+    }
+
+    boolean isOpen() {
+        return openUntilMs != 0;
+    }
+}

@@ -1,0 +1,431 @@
+package io.fastlimit.backends.redis;
+
+import io.fastlimit.backends.Backend;
+import io.fastlimit.backends.BackendResult;
+import io.fastlimit.backends.BackendUnavailableException;
+import io.fastlimit.rules.BucketConfig;
+import org.redisson.api.RFuture;
+import org.redisson.api.RKeys;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.KeysScanOptions;
+import org.redisson.client.RedisNoScriptException;
+import org.redisson.client.codec.StringCodec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A {@link Backend} that keeps buckets in Redis, so every instance of an application shares the
+ * same limits. Needs {@code org.redisson:redisson} on the class path.
+ *
+ * <pre>{@code
+ * Backend redis = RedisBackend.fromUrl("redis://localhost:6379");
+ * FastLimit limiter = FastLimit.builder().backend(redis).build();
+ * // or, reusing the application's own client and connection pool:
+ * Backend shared = new RedisBackend(redissonClient);
+ * }</pre>
+ *
+ * <h2>How a check runs</h2>
+ * Every check is one Lua script run atomically on the server, sent as {@code EVALSHA}: exactly one
+ * network round trip, no read-then-write from the client. When the server does not know the script
+ * (after a restart or {@code SCRIPT FLUSH}) it is sent once with {@code EVAL}, which caches it, and
+ * the check goes on. The script reads the server's clock ({@code TIME}, microseconds), so
+ * application servers with skewed clocks agree. Every bucket of one check lives under the key's
+ * hash tag ({@code {…}}), so the script runs unchanged on Redis Cluster; every key carries the
+ * limiter's prefix and expires by itself once its state no longer matters. State is plain Redis
+ * types (sorted sets and hashes), readable with {@code redis-cli}.
+ *
+ * <h2>When Redis fails</h2>
+ * A call waits at most {@link Builder#timeout(Duration) timeout} (default 250 ms) and is never
+ * retried silently; it then throws {@link BackendUnavailableException} and the limiter's failure
+ * policy decides. After {@value #CIRCUIT_FAILURES} failures in a row the backend stops calling Redis
+ * for {@value #CIRCUIT_OPEN_MS} ms (calls fail at once), then tries again with one call, so a dead
+ * Redis costs requests no waiting and a Redis that comes back is used again without a restart.
+ *
+ * <p>This class is thread-safe.
+ */
+public final class RedisBackend implements Backend {
+
+
+    /** Default wait for one check: a few round trips on a LAN, far less than a user notices. */
+    public static final long DEFAULT_TIMEOUT_MS = 250;
+    /** Failures in a row after which calls fail at once for a while. */
+    public static final int CIRCUIT_FAILURES = 3;
+    /** How long calls fail at once before one is tried again. */
+    public static final long CIRCUIT_OPEN_MS = 1_000;
+
+    private static final String SCRIPT_RESOURCE = "check.lua";
+    private static final String SCRIPT = loadScript();
+    private static final String SCRIPT_SHA = sha1(SCRIPT);
+
+    private final RedissonClient client;
+    private final boolean ownsClient;
+    private final RScript script;
+    private final long timeoutMs;
+    private final Clock testClock;
+    private final Circuit circuit = new Circuit(CIRCUIT_FAILURES, CIRCUIT_OPEN_MS);
+    /** The argument lists of each bucket list seen, worked out once. */
+    private final ConcurrentHashMap<List<BucketConfig>, Buckets> compiled = new ConcurrentHashMap<>();
+    /** Matches every key this backend writes, by the bucket suffix it adds, and nothing else likely. */
+    private static final String ALL_BUCKET_KEYS = "*}:[0-9]*/[0-9]*ms:[cflt]*";
+
+    private RedisBackend(RedissonClient client, boolean ownsClient, long timeoutMs, Clock testClock) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.script = client.getScript(StringCodec.INSTANCE);
+        this.timeoutMs = timeoutMs;
+        this.testClock = testClock;
+    }
+
+    /**
+     * A backend on the application's own Redisson client and connection pool. The client stays the
+     * application's: {@link #close()} does not shut it down.
+     */
+    public RedisBackend(RedissonClient client) {
+        this(Objects.requireNonNull(client, "client"), false, DEFAULT_TIMEOUT_MS, null);
+    }
+
+    /**
+     * A backend with its own Redisson client for {@code url}; see {@link Builder#url(String)} for the
+     * forms accepted. {@link #close()} shuts the client down.
+     *
+     * @throws IllegalArgumentException naming the URL (password hidden) when it is malformed
+     */
+    public static RedisBackend fromUrl(String url) {
+        return builder().url(url).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public BackendResult checkAndIncrement(String key, List<BucketConfig> buckets, int cost) {
+        CompletableFuture<BackendResult> call = start(key, buckets, cost);
+        try {
+            return call.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(false);
+            circuit.onFailure(System.currentTimeMillis());
+            throw new BackendUnavailableException("Redis did not answer within " + timeoutMs + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("Interrupted while waiting for Redis", e);
+        } catch (ExecutionException e) {
+            throw unavailable(e.getCause());
+        }
+    }
+
+    @Override
+    public CompletionStage<BackendResult> checkAndIncrementAsync(String key, List<BucketConfig> buckets, int cost) {
+        return start(key, buckets, cost)
+                .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .exceptionally(error -> {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (cause instanceof TimeoutException) {
+                        circuit.onFailure(System.currentTimeMillis());
+                    }
+                    throw unavailable(cause);
+                });
+    }
+
+    private CompletableFuture<BackendResult> start(String key, List<BucketConfig> buckets, int cost) {
+        if (!circuit.allowsCall(System.currentTimeMillis())) {
+            return CompletableFuture.failedFuture(new BackendUnavailableException(
+                    "Redis failed " + CIRCUIT_FAILURES + " times in a row; not calling it for up to " + CIRCUIT_OPEN_MS + " ms"));
+        }
+        Buckets compiledBuckets = compiled.get(buckets);
+        if (compiledBuckets == null) {
+            compiledBuckets = compile(buckets);
+        }
+        String base = hashTagged(key);
+        List<Object> keys = new ArrayList<>(compiledBuckets.suffixes.length);
+        for (String suffix : compiledBuckets.suffixes) {
+            keys.add(base + suffix);
+        }
+        Object[] args = compiledBuckets.arguments(cost, testClock == null ? "" : Long.toString(testClock.millis()));
+        CompletableFuture<BackendResult> result = new CompletableFuture<>();
+        RFuture<List<Long>> sent = script.evalShaAsync(base, RScript.Mode.READ_WRITE, SCRIPT_SHA, RScript.ReturnType.MULTI, keys, args);
+        sent.whenComplete((reply, error) -> {
+            if (error instanceof RedisNoScriptException
+                    || (error != null && error.getCause() instanceof RedisNoScriptException)) {
+                // the server lost its script cache (restart, failover, SCRIPT FLUSH): EVAL caches it again
+                RFuture<List<Long>> loaded = script.evalAsync(base, RScript.Mode.READ_WRITE, SCRIPT, RScript.ReturnType.MULTI, keys, args);
+                loaded.whenComplete((again, failed) -> complete(result, again, failed));
+            } else {
+                complete(result, reply, error);
+            }
+        });
+        return result;
+    }
+
+    private void complete(CompletableFuture<BackendResult> result, List<Long> reply, Throwable error) {
+        if (error != null) {
+            circuit.onFailure(System.currentTimeMillis());
+            result.completeExceptionally(error);
+            return;
+        }
+        circuit.onSuccess();
+        result.complete(new BackendResult(reply.get(0) == 1L, reply.get(1), reply.get(2), reply.get(3), reply.get(4)));
+    }
+
+    private static RuntimeException unavailable(Throwable cause) {
+        if (cause instanceof BackendUnavailableException unavailable) {
+            return unavailable;
+        }
+        if (cause instanceof IllegalArgumentException argument) {
+            return argument;
+        }
+        return new BackendUnavailableException("Redis failed: " + cause, cause);
+    }
+
+    private Buckets compile(List<BucketConfig> buckets) {
+        if (buckets.isEmpty()) {
+            throw new IllegalArgumentException("No bucket to check: expected at least one");
+        }
+        Buckets result = new Buckets(List.copyOf(buckets));
+        if (compiled.size() < 10_000) {
+            compiled.putIfAbsent(result.configs, result);
+        }
+        return result;
+    }
+
+    /** Keys built by the limiter carry a hash tag; anything else gets one, so its buckets share a slot. */
+    static String hashTagged(String key) {
+        int open = key.indexOf('{');
+        if (open >= 0) {
+            int close = key.indexOf('}', open + 1);
+            if (close > open + 1) {
+                return key;
+            }
+        }
+        return "{" + key + "}";
+    }
+
+    /** Forgets every bucket of {@code key}: a SCAN for its bucket keys on the node that holds them, then DEL. */
+    @Override
+    public void reset(String key) {
+        deleteMatching(escapeGlob(hashTagged(key)) + ":*");
+    }
+
+    /**
+     * Forgets every bucket key in this Redis (or every master of the cluster), found with SCAN (never
+     * KEYS) by the bucket suffix every such key ends with ({@code :10/60000ms:log} and the like).
+     * Meant for tests.
+     */
+    @Override
+    public void clearAll() {
+        deleteMatching(ALL_BUCKET_KEYS);
+    }
+
+    private void deleteMatching(String pattern) {
+        RKeys keys = client.getKeys();
+        List<String> batch = new ArrayList<>(500);
+        for (String key : keys.getKeys(KeysScanOptions.defaults().pattern(pattern).chunkSize(500))) {
+            batch.add(key);
+            if (batch.size() == 500) {
+                keys.delete(batch.toArray(new String[0]));
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            keys.delete(batch.toArray(new String[0]));
+        }
+    }
+
+    private static String escapeGlob(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    /** Whether calls currently fail at once because Redis kept failing. */
+    public boolean isCircuitOpen() {
+        return circuit.isOpen();
+    }
+
+    /** The Redisson client this backend uses. */
+    public RedissonClient client() {
+        return client;
+    }
+
+    /** Shuts down the Redisson client this backend created; an application's own client stays open. */
+    @Override
+    public void close() {
+        if (ownsClient && !client.isShutdown()) {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A bucket list with the key suffixes and script arguments that describe it. */
+    private static final class Buckets {
+        final List<BucketConfig> configs;
+        final String[] suffixes;
+        final String[] bucketArguments;
+
+        Buckets(List<BucketConfig> configs) {
+            this.configs = configs;
+            this.suffixes = new String[configs.size()];
+            this.bucketArguments = new String[configs.size() * 3];
+            for (int i = 0; i < configs.size(); i++) {
+                BucketConfig bucket = configs.get(i);
+                String algorithm = scriptName(bucket);
+                // the suffix names the bucket, so a changed rule starts from fresh keys
+                suffixes[i] = ":" + bucket.limit() + "/" + bucket.windowMillis() + "ms:" + algorithm;
+                bucketArguments[3 * i] = algorithm;
+                bucketArguments[3 * i + 1] = Long.toString(bucket.limit());
+                bucketArguments[3 * i + 2] = Long.toString(bucket.windowMillis());
+            }
+        }
+
+        Object[] arguments(int cost, String nowMs) {
+            if (cost < 1) {
+                throw new IllegalArgumentException("Invalid cost " + cost + ": expected 1 or more");
+            }
+            for (BucketConfig bucket : configs) {
+                if (cost > bucket.limit()) {
+                    throw new IllegalArgumentException("Invalid cost " + cost + ": larger than the limit of " + bucket);
+                }
+            }
+            Object[] args = new Object[2 + bucketArguments.length];
+            args[0] = Integer.toString(cost);
+            args[1] = nowMs;
+            System.arraycopy(bucketArguments, 0, args, 2, bucketArguments.length);
+            return args;
+        }
+
+        private static String scriptName(BucketConfig bucket) {
+            switch (bucket.algorithm()) {
+                case SLIDING_WINDOW:
+                    return "log";
+                case FIXED_WINDOW:
+                    return "fixed";
+                case TOKEN_BUCKET:
+                    return "token";
+                case SLIDING_WINDOW_COUNTER:
+                    return "counter";
+                default:
+                    throw new IllegalArgumentException("Unsupported algorithm " + bucket.algorithm());
+            }
+        }
+    }
+
+    private static String loadScript() {
+        try (InputStream in = RedisBackend.class.getResourceAsStream(SCRIPT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("The Lua script " + SCRIPT_RESOURCE + " is missing from the fastlimit-core jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read " + SCRIPT_RESOURCE, e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
+        }
+    }
+
+    /**
+     * Builds a {@link RedisBackend} from a URL or an existing client.
+     */
+    public static final class Builder {
+        private String url;
+        private RedissonClient client;
+        private long timeoutMs = DEFAULT_TIMEOUT_MS;
+        private Clock testClock;
+
+        private Builder() {
+        }
+
+        /**
+         * The Redis to connect to:
+         * <ul>
+         *   <li>{@code redis://host:6379}, {@code redis://:password@host:6379/0},
+         *       {@code redis://user:password@host:6379} (ACL), {@code rediss://host:6380} (TLS);</li>
+         *   <li>Redis Cluster: one node's URL (a cluster is detected at start-up) or several nodes,
+         *       {@code redis://h1:7000,h2:7001,h3:7002};</li>
+         *   <li>Sentinel: {@code redis-sentinel://[:password@]host:26379[,host2:26379]/mastername[/db]};</li>
+         *   <li>TLS options as query parameters: {@code ?sslTruststore=/path/truststore.p12&sslTruststorePassword=…},
+         *       {@code sslVerifyHostname=false}.</li>
+         * </ul>
+         *
+         * @throws IllegalArgumentException naming the URL (password hidden) when it is malformed
+         */
+        public Builder url(String url) {
+            RedisUrl.parse(url); // fail here, naming the URL, rather than at build()
+            this.url = url;
+            return this;
+        }
+
+        /** An existing client; it stays the caller's to shut down. */
+        public Builder client(RedissonClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * The longest a check waits for Redis before the limiter's failure policy takes over.
+         * Default {@value RedisBackend#DEFAULT_TIMEOUT_MS} ms.
+         *
+         * @throws IllegalArgumentException unless from 1 ms to 60 s
+         */
+        public Builder timeout(Duration timeout) {
+            long ms = timeout.toMillis();
+            if (ms < 1 || ms > 60_000) {
+                throw new IllegalArgumentException("Invalid Redis timeout " + timeout + ": expected 1 ms to 60 s");
+            }
+            this.timeoutMs = ms;
+            return this;
+        }
+
+        /**
+         * For tests only: send this clock's time to the scripts instead of reading the server's, so a
+         * test can move time. In production leave it unset: every application server then agrees on
+         * Redis's clock.
+         */
+        public Builder testClock(Clock clock) {
+            this.testClock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException when neither or both of a URL and a client are given
+         */
+        public RedisBackend build() {
+            if ((url == null) == (client == null)) {
+                throw new IllegalArgumentException("Give a Redis URL or a RedissonClient, exactly one of them");
+            }
+            if (client != null) {
+                return new RedisBackend(client, false, timeoutMs, testClock);
+            }
+            return new RedisBackend(RedisClients.create(RedisUrl.parse(url), timeoutMs), true, timeoutMs, testClock);
+        }
+    }
+}

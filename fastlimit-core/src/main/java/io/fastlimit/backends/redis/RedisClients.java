@@ -1,0 +1,130 @@
+package io.fastlimit.backends.redis;
+
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.api.redisnode.RedisNode;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.BaseConfig;
+import org.redisson.config.Config;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Creates the Redisson client of a {@link RedisUrl}: standalone, cluster or sentinel, with short timeouts. */
+final class RedisClients {
+
+    private static final Logger LOG = System.getLogger(RedisBackend.class.getName());
+
+    /** Connection pools kept small: a check holds a connection for one round trip. */
+    private static final int POOL_SIZE = 16;
+    private static final int MIN_IDLE = 2;
+
+    private RedisClients() {
+    }
+
+    static RedissonClient create(RedisUrl url, long timeoutMs) {
+        switch (url.mode) {
+            case SENTINEL:
+                return Redisson.create(sentinel(url, timeoutMs));
+            case CLUSTER:
+                return Redisson.create(cluster(url, timeoutMs));
+            case STANDALONE_OR_CLUSTER:
+            default:
+                return standaloneOrCluster(url, timeoutMs);
+        }
+    }
+
+    /** Asks the one node named whether it belongs to a cluster, and builds the client that fits. */
+    private static RedissonClient standaloneOrCluster(RedisUrl url, long timeoutMs) {
+        RedissonClient single;
+        try {
+            single = Redisson.create(standalone(url, timeoutMs, false));
+        } catch (RuntimeException unreachable) {
+            LOG.log(Level.WARNING, "Redis at " + url + " is not reachable (" + unreachable
+                    + "); starting anyway as a standalone server, limits fall back to the failure policy until it answers."
+                    + " Name several nodes to use a cluster that is down at start-up.");
+            return Redisson.create(standalone(url, timeoutMs, true));
+        }
+        boolean cluster;
+        try {
+            Map<String, String> info = single.getRedisNodes(RedisNodes.SINGLE).getInstance().info(RedisNode.InfoSection.CLUSTER);
+            cluster = "1".equals(info.get("cluster_enabled"));
+        } catch (RuntimeException e) {
+            cluster = false;
+        }
+        if (!cluster) {
+            return single;
+        }
+        single.shutdown();
+        return Redisson.create(cluster(url, timeoutMs));
+    }
+
+    private static Config base(boolean lazy) {
+        Config config = new Config();
+        config.setCodec(StringCodec.INSTANCE);
+        config.setLazyInitialization(lazy);
+        return config;
+    }
+
+    private static Config standalone(RedisUrl url, long timeoutMs, boolean lazy) {
+        Config config = base(lazy);
+        configure(config.useSingleServer()
+                .setAddress(url.nodes.get(0))
+                .setDatabase(url.database)
+                .setConnectionPoolSize(POOL_SIZE)
+                .setConnectionMinimumIdleSize(MIN_IDLE), url, timeoutMs);
+        return config;
+    }
+
+    private static Config cluster(RedisUrl url, long timeoutMs) {
+        Config config = base(false);
+        configure(config.useClusterServers()
+                .addNodeAddress(url.nodes.toArray(new String[0]))
+                .setMasterConnectionPoolSize(POOL_SIZE)
+                .setMasterConnectionMinimumIdleSize(MIN_IDLE)
+                .setSlaveConnectionMinimumIdleSize(0), url, timeoutMs);
+        return config;
+    }
+
+    private static Config sentinel(RedisUrl url, long timeoutMs) {
+        Config config = base(false);
+        configure(config.useSentinelServers()
+                .setMasterName(url.masterName)
+                .addSentinelAddress(url.nodes.toArray(new String[0]))
+                .setDatabase(url.database)
+                .setCheckSentinelsList(false) // one Sentinel is a valid, if fragile, set-up
+                .setMasterConnectionPoolSize(POOL_SIZE)
+                .setMasterConnectionMinimumIdleSize(MIN_IDLE)
+                .setSlaveConnectionMinimumIdleSize(0), url, timeoutMs);
+        return config;
+    }
+
+    private static void configure(BaseConfig<?> server, RedisUrl url, long timeoutMs) {
+        server.setTimeout((int) timeoutMs)
+                .setConnectTimeout((int) Math.max(timeoutMs, 1_000))
+                .setRetryAttempts(0) // no silent retries: one timeout is all a check waits
+                .setUsername(url.username)
+                .setPassword(url.password);
+        String truststore = url.parameters.get("sslTruststore");
+        if (truststore != null) {
+            server.setSslTruststore(toUrl(truststore));
+            server.setSslTruststorePassword(url.parameters.get("sslTruststorePassword"));
+        }
+        if ("false".equalsIgnoreCase(url.parameters.get("sslVerifyHostname"))) {
+            server.setSslEnableEndpointIdentification(false);
+        }
+    }
+
+    private static URL toUrl(String location) {
+        try {
+            return location.contains(":/") ? new URL(location) : Path.of(location).toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("Invalid sslTruststore '" + location + "': expected a file path or URL", e);
+        }
+    }
+}
