@@ -553,6 +553,12 @@ public final class FastLimit implements AutoCloseable {
         }
 
         private static Backend redisBackend(String url) {
+            try {
+                Class.forName("org.redisson.api.RedissonClient");
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("A Redis URL is set (" + redactPassword(url) + ") but Redisson is not on the"
+                        + " class path: add the dependency org.redisson:redisson to your application");
+            }
             Class<?> type;
             try {
                 type = Class.forName(REDIS_BACKEND_CLASS);

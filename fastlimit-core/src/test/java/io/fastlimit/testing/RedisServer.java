@@ -102,6 +102,11 @@ public final class RedisServer implements AutoCloseable {
         return Resp.call(port, command);
     }
 
+    /** Sends one command as {@code user}, authenticated with {@code password}. */
+    public Object commandAs(String user, String password, String... command) {
+        return Resp.callAs(port, user, password, command);
+    }
+
     /** The calls counted by {@code INFO commandstats}, by lower-case command name. */
     public Map<String, Long> commandCalls() {
         return parseCommandStats((String) command("INFO", "commandstats"));

@@ -23,13 +23,27 @@ final class Resp {
 
     /** Sends {@code command} to 127.0.0.1:{@code port}; an error reply comes back as a String starting with "ERR:". */
     static Object call(int port, String... command) {
+        return callAs(port, null, null, command);
+    }
+
+    /** Like {@link #call}, after {@code AUTH user password} on the same connection when a user is given. */
+    static Object callAs(int port, String user, String password, String... command) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            if (user != null) {
+                out.write(encode("AUTH", user, password));
+                out.flush();
+                Object auth = read(in);
+                if (!"OK".equals(auth)) {
+                    throw new IllegalStateException("AUTH failed: " + auth);
+                }
+            }
             out.write(encode(command));
             out.flush();
-            return read(new BufferedInputStream(socket.getInputStream()));
+            return read(in);
         } catch (IOException e) {
             throw new UncheckedIOException("Redis on port " + port + " did not answer " + command[0], e);
         }

@@ -45,8 +45,8 @@ import java.util.concurrent.TimeoutException;
  * <h2>How a check runs</h2>
  * Every check is one Lua script run atomically on the server, sent as {@code EVALSHA}: exactly one
  * network round trip, no read-then-write from the client. When the server does not know the script
- * (after a restart or {@code SCRIPT FLUSH}) it is sent once with {@code EVAL}, which caches it, and
- * the check goes on. The script reads the server's clock ({@code TIME}, microseconds), so
+ * (after a restart, a failover or {@code SCRIPT FLUSH}) it is loaded once with {@code SCRIPT LOAD}
+ * and the check is sent again. The script reads the server's clock ({@code TIME}, microseconds), so
  * application servers with skewed clocks agree. Every bucket of one check lives under the key's
  * hash tag ({@code {…}}), so the script runs unchanged on Redis Cluster; every key carries the
  * limiter's prefix and expires by itself once its state no longer matters. State is plain Redis
@@ -80,6 +80,8 @@ public final class RedisBackend implements Backend {
     private final RScript script;
     private final long timeoutMs;
     private final Clock testClock;
+    /** The circuit's time: the system clock, or the test clock so tests need not wait. */
+    private final Clock clock;
     private final Circuit circuit = new Circuit(CIRCUIT_FAILURES, CIRCUIT_OPEN_MS);
     /** The argument lists of each bucket list seen, worked out once. */
     private final ConcurrentHashMap<List<BucketConfig>, Buckets> compiled = new ConcurrentHashMap<>();
@@ -92,6 +94,7 @@ public final class RedisBackend implements Backend {
         this.script = client.getScript(StringCodec.INSTANCE);
         this.timeoutMs = timeoutMs;
         this.testClock = testClock;
+        this.clock = testClock != null ? testClock : Clock.systemUTC();
     }
 
     /**
@@ -123,7 +126,7 @@ public final class RedisBackend implements Backend {
             return call.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             call.cancel(false);
-            circuit.onFailure(System.currentTimeMillis());
+            circuit.onFailure(clock.millis());
             throw new BackendUnavailableException("Redis did not answer within " + timeoutMs + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -140,14 +143,14 @@ public final class RedisBackend implements Backend {
                 .exceptionally(error -> {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                     if (cause instanceof TimeoutException) {
-                        circuit.onFailure(System.currentTimeMillis());
+                        circuit.onFailure(clock.millis());
                     }
                     throw unavailable(cause);
                 });
     }
 
     private CompletableFuture<BackendResult> start(String key, List<BucketConfig> buckets, int cost) {
-        if (!circuit.allowsCall(System.currentTimeMillis())) {
+        if (!circuit.allowsCall(clock.millis())) {
             return CompletableFuture.failedFuture(new BackendUnavailableException(
                     "Redis failed " + CIRCUIT_FAILURES + " times in a row; not calling it for up to " + CIRCUIT_OPEN_MS + " ms"));
         }
@@ -166,9 +169,15 @@ public final class RedisBackend implements Backend {
         sent.whenComplete((reply, error) -> {
             if (error instanceof RedisNoScriptException
                     || (error != null && error.getCause() instanceof RedisNoScriptException)) {
-                // the server lost its script cache (restart, failover, SCRIPT FLUSH): EVAL caches it again
-                RFuture<List<Long>> loaded = script.evalAsync(base, RScript.Mode.READ_WRITE, SCRIPT, RScript.ReturnType.MULTI, keys, args);
-                loaded.whenComplete((again, failed) -> complete(result, again, failed));
+                // the server lost its script cache (restart, failover, SCRIPT FLUSH): load it once, retry once
+                script.scriptLoadAsync(base, SCRIPT).whenComplete((sha, loadFailed) -> {
+                    if (loadFailed != null) {
+                        complete(result, null, loadFailed);
+                        return;
+                    }
+                    script.<List<Long>>evalShaAsync(base, RScript.Mode.READ_WRITE, SCRIPT_SHA, RScript.ReturnType.MULTI, keys, args)
+                            .whenComplete((again, failed) -> complete(result, again, failed));
+                });
             } else {
                 complete(result, reply, error);
             }
@@ -178,7 +187,7 @@ public final class RedisBackend implements Backend {
 
     private void complete(CompletableFuture<BackendResult> result, List<Long> reply, Throwable error) {
         if (error != null) {
-            circuit.onFailure(System.currentTimeMillis());
+            circuit.onFailure(clock.millis());
             result.completeExceptionally(error);
             return;
         }
@@ -406,9 +415,9 @@ public final class RedisBackend implements Backend {
         }
 
         /**
-         * For tests only: send this clock's time to the scripts instead of reading the server's, so a
-         * test can move time. In production leave it unset: every application server then agrees on
-         * Redis's clock.
+         * For tests only: send this clock's time to the scripts instead of reading the server's, and
+         * time the circuit with it, so a test can move time. In production leave it unset: every
+         * application server then agrees on Redis's clock.
          */
         public Builder testClock(Clock clock) {
             this.testClock = Objects.requireNonNull(clock, "clock");

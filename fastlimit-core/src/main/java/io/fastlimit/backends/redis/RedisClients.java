@@ -45,6 +45,10 @@ final class RedisClients {
         try {
             single = Redisson.create(standalone(url, timeoutMs, false));
         } catch (RuntimeException unreachable) {
+            if (refusedCredentials(unreachable)) {
+                throw new IllegalArgumentException("Redis at " + url + " refused the user name or password: " + unreachable.getMessage(),
+                        unreachable);
+            }
             LOG.log(Level.WARNING, "Redis at " + url + " is not reachable (" + unreachable
                     + "); starting anyway as a standalone server, limits fall back to the failure policy until it answers."
                     + " Name several nodes to use a cluster that is down at start-up.");
@@ -62,6 +66,17 @@ final class RedisClients {
         }
         single.shutdown();
         return Redisson.create(cluster(url, timeoutMs));
+    }
+
+    private static boolean refusedCredentials(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("WRONGPASS") || message.contains("NOAUTH") || message.contains("invalid password")
+                    || message.contains("invalid username-password")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Config base(boolean lazy) {
