@@ -202,7 +202,14 @@ public final class RedisBackend implements Backend {
         if (cause instanceof IllegalArgumentException argument) {
             return argument;
         }
-        return new BackendUnavailableException("Redis failed: " + cause, cause);
+        return new BackendUnavailableException("Redis failed: " + brief(cause), cause);
+    }
+
+    /** The exception's type and the start of its message: Redisson's messages run to pages. */
+    private static String brief(Throwable error) {
+        String message = String.valueOf(error.getMessage());
+        int end = message.indexOf('!') >= 0 ? message.indexOf('!') + 1 : Math.min(message.length(), 160);
+        return error.getClass().getSimpleName() + ": " + message.substring(0, Math.min(end, 160));
     }
 
     private Buckets compile(List<BucketConfig> buckets) {

@@ -7,6 +7,7 @@ import org.redisson.api.redisnode.RedisNode;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
+import org.redisson.config.ReadMode;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -102,7 +103,8 @@ final class RedisClients {
                 .addNodeAddress(url.nodes.toArray(new String[0]))
                 .setMasterConnectionPoolSize(POOL_SIZE)
                 .setMasterConnectionMinimumIdleSize(MIN_IDLE)
-                .setSlaveConnectionMinimumIdleSize(0), url, timeoutMs);
+                .setSlaveConnectionMinimumIdleSize(0)
+                .setReadMode(ReadMode.MASTER), url, timeoutMs);
         return config;
     }
 
@@ -115,7 +117,8 @@ final class RedisClients {
                 .setCheckSentinelsList(false) // one Sentinel is a valid, if fragile, set-up
                 .setMasterConnectionPoolSize(POOL_SIZE)
                 .setMasterConnectionMinimumIdleSize(MIN_IDLE)
-                .setSlaveConnectionMinimumIdleSize(0), url, timeoutMs);
+                .setSlaveConnectionMinimumIdleSize(0)
+                .setReadMode(ReadMode.MASTER), url, timeoutMs);
         return config;
     }
 
