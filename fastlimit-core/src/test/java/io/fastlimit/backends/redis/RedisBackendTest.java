@@ -79,7 +79,7 @@ class RedisBackendTest {
         }
         Map<String, Long> calls = redis.server().commandCalls();
         assertThat(calls.get("evalsha")).isEqualTo(checks);
-        assertThat(calls).doesNotContainKeys("eval", "get", "set", "script", "keys", "multi");
+        assertThat(calls).doesNotContainKeys("eval", "get", "set", "script", "script|load", "keys", "multi");
     }
 
     @Test
@@ -91,7 +91,8 @@ class RedisBackendTest {
         assertThat(backend.checkAndIncrement("flush:rule:ip:{1.1.1.1}", bucket, 1).remaining()).isEqualTo(8);
         assertThat(backend.checkAndIncrement("flush:rule:ip:{1.1.1.1}", bucket, 1).remaining()).isEqualTo(7);
         Map<String, Long> calls = redis.server().commandCalls();
-        assertThat(calls.get("script|load")).as("loaded once").isEqualTo(1);
+        // Redis 7 counts "script|load"; Redis 6 counts subcommands under "script"
+        assertThat(calls.getOrDefault("script|load", calls.get("script"))).as("loaded once").isEqualTo(1);
         assertThat(calls.get("evalsha")).as("the refused call, its retry, the next check").isEqualTo(3);
         assertThat(calls).doesNotContainKey("eval");
     }
