@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Assured. Each subclass supplies the backend; the suite is the same for all of them.
  *
  * <p>One server hosts several Jersey applications, one per limiter configuration, each under its
- * own path and key prefix; the backend is cleared before each test.
+ * own path and key prefix; the backend is cleared before each test. A backend that keeps its own time,
+ * as Redis does, runs the suite with:
+ * <pre>{@code
+ * class RedisBackendHttpTest extends RateLimitHttpContract {
+ *     protected Backend createBackend(Clock clock) { return RedisBackend.fromUrl(redisUrlOfTheTestServer); }
+ *     protected boolean backendFollowsClock() { return false; }
+ * }
+ * }</pre>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RateLimitHttpContract {
@@ -39,7 +47,7 @@ abstract class RateLimitHttpContract {
     protected final ManualClock clock = new ManualClock();
 
     private Backend backend;
-    private final List<FastLimit> limiters = new java.util.ArrayList<>();
+    private final List<FastLimit> limiters = new ArrayList<>();
     private JerseyServer server;
 
     /** A fresh backend for this suite; it is cleared before each test and closed after the last. */
@@ -125,6 +133,9 @@ abstract class RateLimitHttpContract {
         assertThat(blocked.statusCode()).isEqualTo(429);
         assertThat(blocked.header("X-RateLimit-Limit")).isEqualTo("3");
         assertThat(blocked.header("X-RateLimit-Remaining")).isEqualTo("0");
+        // the mapper and the response filter both write the headers: each must be there once
+        assertThat(blocked.headers().getValues("X-RateLimit-Limit")).hasSize(1);
+        assertThat(blocked.headers().getValues("Retry-After")).hasSize(1);
         long retryAfter = Long.parseLong(blocked.header("Retry-After"));
         assertThat(retryAfter).isBetween(1L, 60L);
         assertThat(blocked.contentType()).startsWith("application/json");
