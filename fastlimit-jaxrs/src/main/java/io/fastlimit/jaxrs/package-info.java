@@ -1,4 +1,5 @@
 /**
- * JAX-RS integration: the {@code @RateLimit} annotation and the feature that binds it to resource methods.
+ * JAX-RS integration: annotate resource classes and methods with {@link io.fastlimit.jaxrs.RateLimit}
+ * and register {@link io.fastlimit.jaxrs.FastLimitFeature}.
  */
 package io.fastlimit.jaxrs;

@@ -1,0 +1,143 @@
+package io.fastlimit.jaxrs;
+
+import io.fastlimit.rules.RateLimitRule;
+
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+/**
+ * Turns {@link RateLimit} annotations into rules, and derives their default names.
+ *
+ * <p>Default names must be the same in every process (they are part of the keys) and readable in
+ * headers and logs: {@code Orders} for a class limit, {@code Orders.export} for a method limit. An
+ * overloaded method adds its parameter types ({@code Orders.get-long}). Characters a rule name may not
+ * hold become {@code _}; a name past 128 characters is cut and ends in a checksum of the whole.
+ */
+final class AnnotationRules {
+
+    /** The longest rule name the core accepts. */
+    private static final int MAX_NAME_LENGTH = 128;
+    /** A cut name keeps this much of its start, then {@code -} and 8 hex digits of CRC-32. */
+    private static final int CUT_NAME_LENGTH = MAX_NAME_LENGTH - 9;
+
+    private AnnotationRules() {
+    }
+
+    /**
+     * The rule of {@code annotation}, named {@code defaultName} unless it names itself.
+     *
+     * @param where the annotated element, for messages: {@code com.example.Orders#export()}
+     * @throws IllegalArgumentException naming {@code where} and the bad value
+     */
+    static RateLimitRule rule(RateLimit annotation, String defaultName, String where) {
+        try {
+            return build(annotation, defaultName);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid " + describe(annotation) + " on " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static RateLimitRule build(RateLimit a, String defaultName) {
+        if (!a.value().isEmpty() && !a.ip().isEmpty() && !a.value().equals(a.ip())) {
+            throw new IllegalArgumentException("value \"" + a.value() + "\" and ip \"" + a.ip()
+                    + "\" are the same setting: set one of them");
+        }
+        if (!a.header().isEmpty() && a.headerName().isEmpty()) {
+            throw new IllegalArgumentException("header \"" + a.header()
+                    + "\" needs headerName, the request header to count by, such as X-Api-Key");
+        }
+        if (a.header().isEmpty() && !a.headerName().isEmpty()) {
+            throw new IllegalArgumentException("headerName \"" + a.headerName()
+                    + "\" is set but header, its rate, is not");
+        }
+        String ip = a.ip().isEmpty() ? a.value() : a.ip();
+        if (ip.isEmpty() && a.user().isEmpty() && a.header().isEmpty()) {
+            throw new IllegalArgumentException("no rate is set: give value, ip, user or header, e.g. @RateLimit(\"10/min\")");
+        }
+        RateLimitRule.Builder rule = RateLimitRule.builder(a.name().isEmpty() ? defaultName : a.name());
+        if (!ip.isEmpty()) {
+            rule.ip(ip);
+        }
+        if (!a.user().isEmpty()) {
+            rule.user(a.user());
+        }
+        if (!a.header().isEmpty()) {
+            rule.header(a.headerName(), a.header());
+        }
+        return rule.cost(a.cost()).build();
+    }
+
+    /** {@code Orders} for a class limit on {@code com.example.Orders}. */
+    static String className(Class<?> resourceClass) {
+        String simple = resourceClass.getSimpleName();
+        if (simple.isEmpty()) { // anonymous class: its binary name is all there is
+            simple = resourceClass.getName().substring(resourceClass.getName().lastIndexOf('.') + 1);
+        }
+        return sanitise(simple);
+    }
+
+    /** {@code Orders.export} for a method limit; overloads add their parameter types. */
+    static String methodName(Class<?> resourceClass, Method method) {
+        StringBuilder name = new StringBuilder(className(resourceClass)).append('.').append(method.getName());
+        if (isOverloaded(resourceClass, method)) {
+            for (Class<?> type : method.getParameterTypes()) {
+                name.append('-').append(type.getSimpleName().replace("[]", "Array"));
+            }
+        }
+        return sanitise(name.toString());
+    }
+
+    /** {@code com.example.Orders#export(String)}, for messages. */
+    static String where(Class<?> resourceClass, Method method) {
+        StringBuilder s = new StringBuilder(resourceClass.getName()).append('#').append(method.getName()).append('(');
+        Class<?>[] types = method.getParameterTypes();
+        for (int i = 0; i < types.length; i++) {
+            s.append(i == 0 ? "" : ", ").append(types[i].getSimpleName());
+        }
+        return s.append(')').toString();
+    }
+
+    private static boolean isOverloaded(Class<?> resourceClass, Method method) {
+        int sameName = 0;
+        for (Method m : resourceClass.getMethods()) {
+            if (m.getName().equals(method.getName()) && !m.isBridge() && !m.isSynthetic()) {
+                sameName++;
+            }
+        }
+        return sameName > 1;
+    }
+
+    static String sanitise(String name) {
+        StringBuilder s = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean allowed = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '.' || c == '_' || c == '-' || c == '/';
+            s.append(allowed ? c : '_');
+        }
+        if (s.length() > MAX_NAME_LENGTH) {
+            CRC32 crc = new CRC32();
+            crc.update(name.getBytes(StandardCharsets.UTF_8));
+            return s.substring(0, CUT_NAME_LENGTH) + '-' + String.format("%08x", crc.getValue());
+        }
+        return s.toString();
+    }
+
+    /** The annotation as written, with only the attributes that differ from their defaults. */
+    static String describe(RateLimit a) {
+        StringBuilder s = new StringBuilder("@RateLimit(");
+        String sep = "";
+        for (String[] attribute : new String[][] {{"value", a.value()}, {"ip", a.ip()}, {"user", a.user()},
+                {"header", a.header()}, {"headerName", a.headerName()}, {"name", a.name()}}) {
+            if (!attribute[1].isEmpty()) {
+                s.append(sep).append(attribute[0]).append(" = \"").append(attribute[1]).append('"');
+                sep = ", ";
+            }
+        }
+        if (a.cost() != 1) {
+            s.append(sep).append("cost = ").append(a.cost());
+        }
+        return s.append(')').toString();
+    }
+}

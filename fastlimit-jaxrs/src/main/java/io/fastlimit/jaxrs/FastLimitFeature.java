@@ -1,0 +1,96 @@
+package io.fastlimit.jaxrs;
+
+import io.fastlimit.FastLimit;
+import io.fastlimit.RateLimitDecision;
+
+import jakarta.ws.rs.ConstrainedTo;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.RuntimeType;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Enforces {@link RateLimit @RateLimit} on the resources of a JAX-RS application.
+ *
+ * <pre>{@code
+ * FastLimit limiter = FastLimit.builder().trustedProxies(1).build();
+ * ResourceConfig app = new ResourceConfig(Reports.class)
+ *         .register(new FastLimitFeature(limiter));
+ * }</pre>
+ *
+ * <p>Filters are bound, through a {@link jakarta.ws.rs.container.DynamicFeature}, to annotated
+ * resource methods only: the others run exactly as without this feature. Annotations are read once,
+ * when the application starts, and a bad value fails the start.
+ *
+ * <p>For each request to an annotated method the limiter checks the method's rule and its class's
+ * rule, in that order, after authentication filters ({@link Priorities#AUTHORIZATION}), so the
+ * {@link jakarta.ws.rs.core.SecurityContext} is known. The decision is kept in the request property
+ * {@link #DECISION_PROPERTY}; its headers ({@code X-RateLimit-*} by default, see
+ * {@link FastLimit.Builder#headers}) are added to every response of the method, whatever the
+ * resource returned and including error responses. A blocked request throws
+ * {@link io.fastlimit.RateLimitExceededException}, which {@link RateLimitExceededMapper} turns into
+ * 429 with {@code Retry-After} and a JSON body; register your own
+ * {@code ExceptionMapper<RateLimitExceededException>} to answer differently.
+ *
+ * <p>The client IP is the peer address of the connection (on a servlet container, such as Jersey on
+ * Jetty, {@code HttpServletRequest.getRemoteAddr()}), or behind trusted proxies the address they
+ * forwarded, as the limiter is configured. On other containers give a
+ * {@link #withRemoteAddress remote address resolver}.
+ *
+ * <p>Instances are immutable and thread-safe; the {@code with…} methods return a copy.
+ */
+@ConstrainedTo(RuntimeType.SERVER)
+public final class FastLimitFeature implements Feature {
+
+    /** The request property holding the {@link RateLimitDecision} of a request to a limited method. */
+    public static final String DECISION_PROPERTY = "io.fastlimit.jaxrs.decision";
+
+    /** Below user mappers (default {@link Priorities#USER}): an application's own mapper wins. */
+    static final int DEFAULT_MAPPER_PRIORITY = Priorities.USER + 1000;
+
+    private final FastLimit limiter;
+    private final UserResolver userResolver;
+    private final Function<ContainerRequestContext, String> remoteAddress;
+
+    /** Limits annotated resources with {@code limiter}; users from the {@code SecurityContext}. */
+    public FastLimitFeature(FastLimit limiter) {
+        this(Objects.requireNonNull(limiter, "limiter"), UserResolver.securityContext(), null);
+    }
+
+    private FastLimitFeature(FastLimit limiter, UserResolver userResolver,
+                             Function<ContainerRequestContext, String> remoteAddress) {
+        this.limiter = limiter;
+        this.userResolver = userResolver;
+        this.remoteAddress = remoteAddress;
+    }
+
+    /** A copy that finds the user with {@code resolver} instead of the {@code SecurityContext}'s principal. */
+    public FastLimitFeature withUserResolver(UserResolver resolver) {
+        return new FastLimitFeature(limiter, Objects.requireNonNull(resolver, "resolver"), remoteAddress);
+    }
+
+    /**
+     * A copy that takes the peer address of a request from {@code resolver} (an IP address, or
+     * {@code null} when unknown) instead of the servlet request. Needed on containers other than
+     * servlet ones; trusted proxies and exempt addresses still apply to what it returns.
+     */
+    public FastLimitFeature withRemoteAddress(Function<ContainerRequestContext, String> resolver) {
+        return new FastLimitFeature(limiter, userResolver, Objects.requireNonNull(resolver, "resolver"));
+    }
+
+    /** The limiter this feature checks requests with. */
+    public FastLimit limiter() {
+        return limiter;
+    }
+
+    @Override
+    public boolean configure(FeatureContext context) {
+        context.register(new RateLimitBinder(limiter, userResolver, remoteAddress));
+        context.register(RateLimitExceededMapper.class, DEFAULT_MAPPER_PRIORITY);
+        return true;
+    }
+}

@@ -1,0 +1,74 @@
+package io.fastlimit.jaxrs;
+
+import io.fastlimit.FastLimit;
+import io.fastlimit.RateLimitDecision;
+import io.fastlimit.RateLimitExceededException;
+import io.fastlimit.rules.RateLimitRule;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * Checks the requests of one resource method against its rules and adds the decision's headers to
+ * the response. One instance per limited method, shared by all its requests; thread-safe.
+ */
+class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter {
+
+    private static final Logger LOG = System.getLogger(FastLimitFeature.class.getName());
+    private static final AtomicBoolean WARNED_NO_ADDRESS = new AtomicBoolean();
+
+    private final FastLimit limiter;
+    private final List<RateLimitRule> rules;
+    private final RateLimitRule onlyRule;
+    private final UserResolver users;
+    private final Function<ContainerRequestContext, String> remoteAddress;
+
+    RateLimitFilter(FastLimit limiter, List<RateLimitRule> rules, UserResolver users,
+                    Function<ContainerRequestContext, String> remoteAddress) {
+        this.limiter = limiter;
+        this.rules = rules;
+        this.onlyRule = rules.size() == 1 ? rules.get(0) : null;
+        this.users = users;
+        this.remoteAddress = remoteAddress;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        ContainerClientRequest client = new ContainerClientRequest(request, this);
+        RateLimitDecision decision = onlyRule != null ? limiter.check(onlyRule, client) : limiter.check(rules, client);
+        request.setProperty(FastLimitFeature.DECISION_PROPERTY, decision);
+        if (!decision.allowed()) {
+            throw new RateLimitExceededException(decision);
+        }
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (request.getProperty(FastLimitFeature.DECISION_PROPERTY) instanceof RateLimitDecision decision) {
+            MultivaluedMap<String, Object> headers = response.getHeaders();
+            decision.forEachHeader(headers::putSingle);
+        }
+    }
+
+    String user(ContainerRequestContext request) {
+        return users.resolveUser(request);
+    }
+
+    String remoteAddress(ContainerRequestContext request) {
+        String address = remoteAddress.apply(request);
+        if (address == null && WARNED_NO_ADDRESS.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "The peer address of a request is unknown, so every such client shares one IP"
+                    + " bucket: on a container other than a servlet one, give FastLimitFeature.withRemoteAddress(...)");
+        }
+        return address;
+    }
+}

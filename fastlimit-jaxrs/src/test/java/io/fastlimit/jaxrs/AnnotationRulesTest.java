@@ -1,0 +1,122 @@
+package io.fastlimit.jaxrs;
+
+import io.fastlimit.rules.Rate;
+import io.fastlimit.rules.RateLimitRule;
+import io.fastlimit.rules.Scope;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AnnotationRulesTest {
+
+    @RateLimit("10/min")
+    static class Orders {
+        @RateLimit(ip = "5/min", user = "50/min;1000/day", cost = 2)
+        public void export() {
+        }
+
+        @RateLimit(header = "500/min", headerName = "X-Api-Key", name = "orders-by-key")
+        public void byKey() {
+        }
+
+        public void get() {
+        }
+
+        public void get(long id) {
+        }
+
+        public void get(String[] ids, int page) {
+        }
+
+        @RateLimit(value = "1/s", ip = "2/s")
+        public void both() {
+        }
+
+        @RateLimit(headerName = "X-Api-Key")
+        public void nameWithoutRate() {
+        }
+
+        @RateLimit
+        public void nothing() {
+        }
+
+        @RateLimit(value = "5/min", name = "has space")
+        public void badName() {
+        }
+    }
+
+    static class Bücher {
+    }
+
+    @Test
+    void readsEveryScopeAndTheCost() throws Exception {
+        RateLimitRule rule = rule("export");
+        assertThat(rule.name()).isEqualTo("Orders.export");
+        assertThat(rule.rates(Scope.IP)).containsExactlyElementsOf(Rate.parse("5/min"));
+        assertThat(rule.rates(Scope.USER)).containsExactlyElementsOf(Rate.parse("50/min;1000/day"));
+        assertThat(rule.limits(Scope.HEADER)).isFalse();
+        assertThat(rule.cost()).isEqualTo(2);
+
+        RateLimitRule byKey = rule("byKey");
+        assertThat(byKey.name()).isEqualTo("orders-by-key");
+        assertThat(byKey.headerName()).isEqualTo("X-Api-Key");
+        assertThat(byKey.rates(Scope.HEADER)).containsExactlyElementsOf(Rate.parse("500/min"));
+        assertThat(byKey.limits(Scope.IP)).isFalse();
+
+        RateLimitRule classRule = AnnotationRules.rule(Orders.class.getAnnotation(RateLimit.class),
+                AnnotationRules.className(Orders.class), "Orders");
+        assertThat(classRule.name()).isEqualTo("Orders");
+        assertThat(classRule.rates(Scope.IP)).containsExactlyElementsOf(Rate.parse("10/min"));
+    }
+
+    @Test
+    void defaultNamesAreStableAndReadableAndTellOverloadsApart() throws Exception {
+        assertThat(AnnotationRules.methodName(Orders.class, Orders.class.getMethod("export"))).isEqualTo("Orders.export");
+        assertThat(AnnotationRules.methodName(Orders.class, Orders.class.getMethod("get"))).isEqualTo("Orders.get");
+        assertThat(AnnotationRules.methodName(Orders.class, Orders.class.getMethod("get", long.class)))
+                .isEqualTo("Orders.get-long");
+        assertThat(AnnotationRules.methodName(Orders.class, Orders.class.getMethod("get", String[].class, int.class)))
+                .isEqualTo("Orders.get-StringArray-int");
+        assertThat(AnnotationRules.className(Bücher.class)).isEqualTo("B_cher");
+        Object anonymous = new Object() { };
+        assertThat(AnnotationRules.className(anonymous.getClass())).isEqualTo("AnnotationRulesTest_1");
+    }
+
+    @Test
+    void aLongNameIsCutAndKeepsAChecksumOfTheWhole() {
+        String a = AnnotationRules.sanitise("R".repeat(150) + ".a");
+        String b = AnnotationRules.sanitise("R".repeat(150) + ".b");
+        assertThat(a).hasSize(128).startsWith("RRRR").matches("R{119}-[0-9a-f]{8}");
+        assertThat(a).isNotEqualTo(b);
+        assertThat(AnnotationRules.sanitise("R".repeat(150) + ".a")).isEqualTo(a);
+        assertThat(AnnotationRules.sanitise("R".repeat(128))).isEqualTo("R".repeat(128));
+        RateLimitRule.builder(a); // a name the core accepts
+    }
+
+    @Test
+    void badAnnotationsNameTheElementAndTheValue() {
+        assertThatThrownBy(() -> rule("both")).hasMessage("Invalid @RateLimit(value = \"1/s\", ip = \"2/s\") on where: "
+                + "value \"1/s\" and ip \"2/s\" are the same setting: set one of them");
+        assertThatThrownBy(() -> rule("nameWithoutRate")).hasMessageContaining("headerName \"X-Api-Key\" is set but header");
+        assertThatThrownBy(() -> rule("nothing")).hasMessageContaining("no rate is set");
+        assertThatThrownBy(() -> rule("badName")).hasMessageContaining("Invalid rule name 'has space'");
+    }
+
+    @Test
+    void whereNamesTheClassTheMethodAndItsParameterTypes() throws Exception {
+        assertThat(AnnotationRules.where(Orders.class, Orders.class.getMethod("get", String[].class, int.class)))
+                .isEqualTo("io.fastlimit.jaxrs.AnnotationRulesTest$Orders#get(String[], int)");
+    }
+
+    private static RateLimitRule rule(String methodName) throws Exception {
+        Method method = Arrays.stream(Orders.class.getMethods()).filter(m -> m.getName().equals(methodName))
+                .findFirst().orElseThrow();
+        return AnnotationRules.rule(method.getAnnotation(RateLimit.class),
+                AnnotationRules.methodName(Orders.class, method), "where");
+    }
+}

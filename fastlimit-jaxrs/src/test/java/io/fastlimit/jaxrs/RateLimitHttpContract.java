@@ -1,0 +1,443 @@
+package io.fastlimit.jaxrs;
+
+import io.fastlimit.FastLimit;
+import io.fastlimit.HeaderStyle;
+import io.fastlimit.backends.Backend;
+import io.fastlimit.testing.ManualClock;
+
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The behaviour of {@link FastLimitFeature} over HTTP, on Jersey in a real Jetty, through REST
+ * Assured. Each subclass supplies the backend; the suite is the same for all of them.
+ *
+ * <p>One server hosts several Jersey applications, one per limiter configuration, each under its
+ * own path and key prefix; the backend is cleared before each test. A backend that keeps its own time,
+ * as Redis does, runs the suite with:
+ * <pre>{@code
+ * class RedisBackendHttpTest extends RateLimitHttpContract {
+ *     protected Backend createBackend(Clock clock) { return RedisBackend.fromUrl(redisUrlOfTheTestServer); }
+ *     protected boolean backendFollowsClock() { return false; }
+ * }
+ * }</pre>
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RateLimitHttpContract {
+
+    /** The clock of the limiters, and of the backend when {@link #backendFollowsClock()}. */
+    protected final ManualClock clock = new ManualClock();
+
+    private Backend backend;
+    private final List<FastLimit> limiters = new ArrayList<>();
+    private JerseyServer server;
+
+    /** A fresh backend for this suite; it is cleared before each test and closed after the last. */
+    protected abstract Backend createBackend(Clock clock);
+
+    /**
+     * Whether the backend reads {@link #clock} (the memory backend does). Redis reads its own clock, so
+     * tests that move time, or assert exact times, are skipped for it.
+     */
+    protected boolean backendFollowsClock() {
+        return true;
+    }
+
+    @BeforeAll
+    void startServer() throws Exception {
+        backend = createBackend(clock);
+        Map<String, ResourceConfig> apps = new LinkedHashMap<>();
+        apps.put("api", application(feature(b -> b)));
+        apps.put("ietf", application(feature(b -> b.headers(HeaderStyle.ietf()))));
+        apps.put("none", application(feature(b -> b.headers(HeaderStyle.none()))));
+        apps.put("dry", application(feature(b -> b.dryRun(true))));
+        apps.put("proxied", application(feature(b -> b.trustedProxies(1).exemptIps("203.0.113.0/24"))));
+        apps.put("local", application(feature(b -> b.exemptIps("127.0.0.1"))));
+        apps.put("custom", application(feature(b -> b.headers(HeaderStyle.custom("Quota-Limit", "Quota-Left", null, "Retry-After")))
+                .withUserResolver(request -> request.getHeaderString("X-Account")))
+                .register(TestResources.PlainTextMapper.class));
+        server = JerseyServer.start(apps);
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        limiters.forEach(FastLimit::close);
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @BeforeEach
+    void clearBackend() {
+        backend.clearAll();
+    }
+
+    private FastLimitFeature feature(UnaryOperator<FastLimit.Builder> settings) {
+        String prefix = "test" + limiters.size();
+        FastLimit limiter = settings.apply(FastLimit.builder().backend(backend).clock(clock).keyPrefix(prefix)).build();
+        limiters.add(limiter);
+        return new FastLimitFeature(limiter);
+    }
+
+    private static ResourceConfig application(FastLimitFeature feature) {
+        return new ResourceConfig()
+                .register(TestResources.Limited.class)
+                .register(TestResources.BothLimits.class)
+                .register(TestResources.PoliteGreeting.class)
+                .register(TestResources.Plain.class)
+                .register(TestResources.TestSecurity.class)
+                .register(feature);
+    }
+
+    private RequestSpecification http() {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(server.port());
+    }
+
+    private Response get(String path) {
+        return http().get(path);
+    }
+
+    // ---- IP scope ----
+
+    @Test
+    void ipLimitCountsDownThenAnswers429() {
+        for (int remaining = 2; remaining >= 0; remaining--) {
+            Response ok = get("/api/limited/ip");
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.header("X-RateLimit-Limit")).isEqualTo("3");
+            assertThat(ok.header("X-RateLimit-Remaining")).isEqualTo(Integer.toString(remaining));
+            assertThat(Long.parseLong(ok.header("X-RateLimit-Reset"))).isPositive();
+        }
+        Response blocked = get("/api/limited/ip");
+        assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(blocked.header("X-RateLimit-Limit")).isEqualTo("3");
+        assertThat(blocked.header("X-RateLimit-Remaining")).isEqualTo("0");
+        // the mapper and the response filter both write the headers: each must be there once
+        assertThat(blocked.headers().getValues("X-RateLimit-Limit")).hasSize(1);
+        assertThat(blocked.headers().getValues("Retry-After")).hasSize(1);
+        long retryAfter = Long.parseLong(blocked.header("Retry-After"));
+        assertThat(retryAfter).isBetween(1L, 60L);
+        assertThat(blocked.contentType()).startsWith("application/json");
+        assertThat(blocked.asString()).isEqualTo("{\"detail\": \"Rate limit exceeded. Try again in " + retryAfter
+                + "s.\", \"retry_after\": " + retryAfter + "}");
+    }
+
+    @Test
+    void retryAfterAndResetFollowTheWindow() {
+        assumeTrue(backendFollowsClock());
+        Response first = get("/api/limited/ip");
+        assertThat(first.header("X-RateLimit-Reset")).isEqualTo(Long.toString((clock.millis() + 60_000 + 999) / 1000));
+        get("/api/limited/ip");
+        get("/api/limited/ip");
+        clock.advance(Duration.ofSeconds(20));
+        Response blocked = get("/api/limited/ip");
+        assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(blocked.header("Retry-After")).isEqualTo("40");
+        assertThat(blocked.asString()).isEqualTo("{\"detail\": \"Rate limit exceeded. Try again in 40s.\", \"retry_after\": 40}");
+
+        clock.advance(Duration.ofSeconds(40));
+        Response again = get("/api/limited/ip");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.header("X-RateLimit-Remaining")).isEqualTo("2");
+    }
+
+    @Test
+    void withoutTrustedProxiesTheClientIsThePeerAndForwardedForIsIgnored() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(http().header("X-Forwarded-For", "198.51.100." + i).get("/api/limited/ip").statusCode()).isEqualTo(200);
+        }
+        assertThat(http().header("X-Forwarded-For", "198.51.100.99").get("/api/limited/ip").statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void theClientAddressIsThePeerOfTheConnection() {
+        // only the real peer, 127.0.0.1, can make the exempt address of this application match
+        for (int i = 0; i < 5; i++) {
+            Response response = get("/local/limited/ip");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.header("X-RateLimit-Limit")).isNull();
+        }
+    }
+
+    @Test
+    void behindATrustedProxyEachForwardedClientHasItsOwnBucket() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(http().header("X-Forwarded-For", "198.51.100.1").get("/proxied/limited/ip").statusCode()).isEqualTo(200);
+        }
+        assertThat(http().header("X-Forwarded-For", "198.51.100.1").get("/proxied/limited/ip").statusCode()).isEqualTo(429);
+        // a forged entry to the left of what our proxy wrote changes nothing
+        assertThat(http().header("X-Forwarded-For", "192.0.2.50, 198.51.100.1").get("/proxied/limited/ip").statusCode())
+                .isEqualTo(429);
+        Response other = http().header("X-Forwarded-For", "198.51.100.2").get("/proxied/limited/ip");
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(other.header("X-RateLimit-Remaining")).isEqualTo("2");
+    }
+
+    @Test
+    void exemptClientsAreNeitherCountedNorGivenHeaders() {
+        for (int i = 0; i < 6; i++) {
+            Response response = http().header("X-Forwarded-For", "203.0.113.9").get("/proxied/limited/ip");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.header("X-RateLimit-Limit")).isNull();
+        }
+    }
+
+    // ---- user and header scopes ----
+
+    @Test
+    void aSignedInUserHasAUserBucketAndAnonymousClientsTheIpBucket() {
+        for (int remaining = 3; remaining >= 0; remaining--) {
+            Response ok = http().header("X-Test-User", "alice").get("/api/limited/user");
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.header("X-RateLimit-Limit")).isEqualTo("4");
+            assertThat(ok.header("X-RateLimit-Remaining")).isEqualTo(Integer.toString(remaining));
+        }
+        assertThat(http().header("X-Test-User", "alice").get("/api/limited/user").statusCode()).isEqualTo(429);
+        assertThat(http().header("X-Test-User", "bob").get("/api/limited/user").statusCode()).isEqualTo(200);
+
+        Response anonymous = get("/api/limited/user");
+        assertThat(anonymous.statusCode()).isEqualTo(200);
+        assertThat(anonymous.header("X-RateLimit-Limit")).isEqualTo("2");
+        get("/api/limited/user");
+        assertThat(get("/api/limited/user").statusCode()).isEqualTo(429);
+        assertThat(http().header("X-Test-User", "carol").get("/api/limited/user").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aUserResolverOfTheApplicationReplacesTheSecurityContext() {
+        for (int i = 0; i < 4; i++) {
+            Response ok = http().header("X-Account", "acme").get("/custom/limited/user");
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.header("Quota-Limit")).isEqualTo("4");
+        }
+        assertThat(http().header("X-Account", "acme").get("/custom/limited/user").statusCode()).isEqualTo(429);
+        // the security context is not consulted by this application's resolver
+        Response other = http().header("X-Test-User", "acme").header("X-Account", "globex").get("/custom/limited/user");
+        assertThat(other.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anApiKeyHeaderHasItsOwnBucketAndNoKeyFallsBackToTheIp() {
+        for (int remaining = 2; remaining >= 0; remaining--) {
+            Response ok = http().header("X-Api-Key", "key-1").get("/api/limited/key");
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.header("X-RateLimit-Limit")).isEqualTo("3");
+            assertThat(ok.header("X-RateLimit-Remaining")).isEqualTo(Integer.toString(remaining));
+        }
+        assertThat(http().header("X-Api-Key", "key-1").get("/api/limited/key").statusCode()).isEqualTo(429);
+        assertThat(http().header("x-api-key", "key-2").get("/api/limited/key").statusCode()).isEqualTo(200);
+
+        Response noKey = get("/api/limited/key");
+        assertThat(noKey.statusCode()).isEqualTo(200);
+        assertThat(noKey.header("X-RateLimit-Limit")).isEqualTo("2");
+        Response blankKey = http().header("X-Api-Key", "  ").get("/api/limited/key");
+        assertThat(blankKey.header("X-RateLimit-Remaining")).isEqualTo("0");
+    }
+
+    // ---- class and method limits, cost, names ----
+
+    @Test
+    void classAndMethodLimitsBothApplyAndTheHeadersReportTheTighter() {
+        Response a1 = get("/api/both/a");
+        assertThat(a1.header("X-RateLimit-Limit")).isEqualTo("2");
+        assertThat(a1.header("X-RateLimit-Remaining")).isEqualTo("1");
+        Response a2 = get("/api/both/a");
+        assertThat(a2.header("X-RateLimit-Remaining")).isEqualTo("0");
+        Response a3 = get("/api/both/a");
+        assertThat(a3.statusCode()).isEqualTo(429);
+        assertThat(a3.header("X-RateLimit-Limit")).isEqualTo("2");
+
+        // the class limit is one bucket for all methods: a spent 2 of its 5, the blocked call none
+        Response b = get("/api/both/b");
+        assertThat(b.statusCode()).isEqualTo(200);
+        assertThat(b.header("X-RateLimit-Limit")).isEqualTo("5");
+        assertThat(b.header("X-RateLimit-Remaining")).isEqualTo("2");
+        assertThat(get("/api/both/c").header("X-RateLimit-Remaining")).isEqualTo("1");
+        assertThat(get("/api/both/b").header("X-RateLimit-Remaining")).isEqualTo("0");
+        Response blocked = get("/api/both/c");
+        assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(blocked.header("X-RateLimit-Limit")).isEqualTo("5");
+    }
+
+    @Test
+    void aCostlyRequestConsumesItsCost() {
+        assertThat(get("/api/limited/cost").header("X-RateLimit-Remaining")).isEqualTo("6");
+        assertThat(get("/api/limited/cost").header("X-RateLimit-Remaining")).isEqualTo("2");
+        Response blocked = get("/api/limited/cost");
+        assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(blocked.header("X-RateLimit-Remaining")).isEqualTo("2");
+    }
+
+    @Test
+    void limitsNamedAlikeShareTheirBuckets() {
+        assertThat(get("/api/limited/export-a").header("X-RateLimit-Remaining")).isEqualTo("2");
+        assertThat(http().post("/api/limited/export-b").header("X-RateLimit-Remaining")).isEqualTo("0");
+        assertThat(get("/api/limited/export-a").statusCode()).isEqualTo(429);
+    }
+
+    // ---- header styles and the 429 answer ----
+
+    @Test
+    void ietfFieldsNameTheRuleByItsStableDefaultName() {
+        Response method = get("/ietf/limited/ip");
+        assertThat(method.header("RateLimit-Policy")).isEqualTo("\"Limited.ip\";q=3;w=60");
+        assertThat(method.header("RateLimit")).matches("\"Limited\\.ip\";r=2;t=\\d+");
+        assertThat(method.header("X-RateLimit-Limit")).isNull();
+
+        Response classLimit = get("/ietf/both/b");
+        assertThat(classLimit.header("RateLimit-Policy")).isEqualTo("\"BothLimits\";q=5;w=60");
+        Response tighter = get("/ietf/both/a");
+        assertThat(tighter.header("RateLimit-Policy")).isEqualTo("\"BothLimits.a\";q=2;w=60");
+        assertThat(get("/ietf/limited/export-a").header("RateLimit-Policy")).isEqualTo("\"export\";q=3;w=60");
+    }
+
+    @Test
+    void annotationsOnAnInterfaceAndOnItsImplementationBothApply() {
+        assertThat(get("/ietf/greeting/hello").header("RateLimit-Policy")).isEqualTo("\"PoliteGreeting.hello\";q=2;w=60");
+        Response bye = get("/ietf/greeting/bye");
+        assertThat(bye.header("RateLimit-Policy")).isEqualTo("\"PoliteGreeting\";q=5;w=60");
+        assertThat(bye.header("RateLimit")).startsWith("\"PoliteGreeting\";r=3;");
+    }
+
+    @Test
+    void ietfTimesFollowTheClock() {
+        assumeTrue(backendFollowsClock());
+        assertThat(get("/ietf/limited/ip").header("RateLimit")).isEqualTo("\"Limited.ip\";r=2;t=60");
+        get("/ietf/limited/ip");
+        get("/ietf/limited/ip");
+        Response blocked = get("/ietf/limited/ip");
+        assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(blocked.header("RateLimit")).isEqualTo("\"Limited.ip\";r=0;t=60");
+        assertThat(blocked.header("Retry-After")).isEqualTo("60");
+    }
+
+    @Test
+    void withHeadersOffOnlyA429CarriesRetryAfter() {
+        for (int i = 0; i < 3; i++) {
+            Response ok = get("/none/limited/ip");
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.headers().asList()).noneMatch(h -> h.getName().toLowerCase().contains("ratelimit"));
+            assertThat(ok.header("Retry-After")).isNull();
+        }
+        Response blocked = get("/none/limited/ip");
+        assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(blocked.header("Retry-After")).isNotNull();
+        assertThat(blocked.header("X-RateLimit-Limit")).isNull();
+        assertThat(blocked.jsonPath().getInt("retry_after")).isEqualTo(Integer.parseInt(blocked.header("Retry-After")));
+    }
+
+    @Test
+    void customHeaderNamesAndAnApplicationMapperReplacingTheDefault() {
+        for (int remaining = 2; remaining >= 0; remaining--) {
+            Response ok = get("/custom/limited/ip");
+            assertThat(ok.header("Quota-Limit")).isEqualTo("3");
+            assertThat(ok.header("Quota-Left")).isEqualTo(Integer.toString(remaining));
+            assertThat(ok.header("X-RateLimit-Limit")).isNull();
+        }
+        Response blocked = get("/custom/limited/ip");
+        assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(blocked.contentType()).startsWith("text/plain");
+        assertThat(blocked.asString()).isEqualTo("Slow down: " + blocked.header("Retry-After") + "s");
+        // the application's mapper set no header: the feature still adds them
+        assertThat(blocked.header("Quota-Left")).isEqualTo("0");
+        assertThat(blocked.header("Retry-After")).isNotNull();
+    }
+
+    @Test
+    void dryRunCountsAndReportsButNeverBlocks() {
+        for (int i = 0; i < 5; i++) {
+            Response response = get("/dry/limited/ip");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.header("X-RateLimit-Limit")).isEqualTo("3");
+        }
+        assertThat(get("/dry/limited/ip").header("X-RateLimit-Remaining")).isEqualTo("0");
+    }
+
+    // ---- every kind of response ----
+
+    @Test
+    void everyResponseOfALimitedMethodCarriesTheHeaders() {
+        Response response = get("/api/limited/response");
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.header("X-Own")).isEqualTo("kept");
+
+        Response stream = get("/api/limited/stream");
+        assertThat(stream.asString()).isEqualTo("streamed");
+
+        Response async = get("/api/limited/async");
+        assertThat(async.asString()).isEqualTo("later");
+
+        Response suspended = get("/api/limited/suspended");
+        assertThat(suspended.asString()).isEqualTo("resumed");
+
+        Response missing = get("/api/limited/missing");
+        assertThat(missing.statusCode()).isEqualTo(404);
+
+        Response nothing = get("/api/limited/nothing");
+        assertThat(nothing.statusCode()).isEqualTo(204);
+
+        for (Response r : List.of(response, stream, async, suspended, missing, nothing)) {
+            assertThat(r.header("X-RateLimit-Limit")).isEqualTo("100");
+            assertThat(r.header("X-RateLimit-Remaining")).isNotNull();
+            assertThat(r.header("X-RateLimit-Reset")).isNotNull();
+        }
+    }
+
+    @Test
+    void unannotatedResourcesAreLeftAlone() {
+        for (int i = 0; i < 10; i++) {
+            Response response = get("/api/plain");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.asString()).isEqualTo("decision=null");
+            assertThat(response.headers().asList()).noneMatch(h -> h.getName().toLowerCase().contains("ratelimit"));
+        }
+    }
+
+    // ---- hostile input ----
+
+    @Test
+    void hostileInputsNeverCauseAServerError() {
+        String longValue = "k".repeat(6000);
+        List<String> values = List.of("{braces}", "a b c", "key:with:colons", "' OR 1=1 --", "%00%0d%0a", "}{",
+                "\\", "\"quoted\"", ",,,", longValue, "caf\u00e9");
+        for (String value : values) {
+            assertNoServerError(http().header("X-Api-Key", value).get("/api/limited/key"));
+            assertNoServerError(http().header("X-Test-User", value).get("/api/limited/user"));
+            assertNoServerError(http().header("X-Forwarded-For", value).get("/proxied/limited/ip"));
+            assertNoServerError(http().header("X-Account", value).get("/custom/limited/user"));
+        }
+        for (String forwarded : List.of("not-an-ip", "[::1", "::1]", "999.999.1.1", "1.2.3.4:99999", ",".repeat(3000),
+                "fe80::1%eth0", "[2001:db8::1]:8080", "0.0.0.0", "255.255.255.255, ")) {
+            assertNoServerError(http().header("X-Forwarded-For", forwarded).get("/proxied/limited/ip"));
+        }
+        // repeated headers, and a user id full of bucket-key separators
+        assertNoServerError(http().header("X-Forwarded-For", "1.1.1.1").header("X-Forwarded-For", "junk")
+                .get("/proxied/limited/ip"));
+        assertNoServerError(http().header("X-Test-User", "fastlimit:rule:ip:{x}").get("/api/limited/user"));
+    }
+
+    private static void assertNoServerError(Response response) {
+        assertThat(response.statusCode()).as(response.asString()).isIn(200, 429);
+    }
+}
