@@ -31,14 +31,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Assured. Each subclass supplies the backend; the suite is the same for all of them.
  *
  * <p>One server hosts several Jersey applications, one per limiter configuration, each under its
- * own path and key prefix; the backend is cleared before each test. A backend that keeps its own time,
- * as Redis does, runs the suite with:
- * <pre>{@code
- * class RedisBackendHttpTest extends RateLimitHttpContract {
- *     protected Backend createBackend(Clock clock) { return RedisBackend.fromUrl(redisUrlOfTheTestServer); }
- *     protected boolean backendFollowsClock() { return false; }
- * }
- * }</pre>
+ * own path and key prefix; the backend is cleared before each test. {@code MemoryBackendHttpTest}
+ * and {@code RedisBackendHttpTest} run it; a backend that cannot follow the test's clock overrides
+ * {@link #backendFollowsClock()}, and the tests that move time are skipped for it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RateLimitHttpContract {
