@@ -134,7 +134,7 @@ final class FilterSettings {
             rule.algorithm(parse(filterName, params, ALGORITHM, params.get(ALGORITHM), Algorithm::parse));
         }
         if (params.containsKey(COST)) {
-            rule.cost(parse(filterName, params, COST, params.get(COST), FilterSettings::parseCost));
+            apply(filterName, params, COST, v -> rule.cost(parseCost(v)));
         }
         try {
             return rule.build();
