@@ -143,6 +143,23 @@ class WebXmlFilterTest {
         server.request().get("/hello").then().statusCode(200).header("RateLimit", "\"global\";r=3;t=3600");
     }
 
+    @Test
+    void twoInstancesOfTheAppShareLimitsThroughTheirBackendBecauseRuleNamesAreStable() throws Exception {
+        // two app servers, one store of counters: what a Redis backend gives a cluster of instances
+        MemoryBackend store = new MemoryBackend();
+        try (FastLimit limiterA = FastLimit.builder().backend(store).build();
+             FastLimit limiterB = FastLimit.builder().backend(store).build();
+             TestServer a = TestServer.webapp(TestServer.resourceWebapp("provided"),
+                     Map.of(FastLimitFilter.LIMITER_ATTRIBUTE, limiterA));
+             TestServer b = TestServer.webapp(TestServer.resourceWebapp("provided"),
+                     Map.of(FastLimitFilter.LIMITER_ATTRIBUTE, limiterB))) {
+            a.request().get("/login").then().statusCode(200).header("X-RateLimit-Remaining", "1");
+            b.request().get("/login").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+            a.request().get("/login").then().statusCode(429);
+            b.request().get("/login").then().statusCode(429);
+        }
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "ip               | 10/lightyear                   | ip='10/lightyear'",
