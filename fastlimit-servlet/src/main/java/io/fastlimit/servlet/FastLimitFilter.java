@@ -1,0 +1,336 @@
+package io.fastlimit.servlet;
+
+import io.fastlimit.FastLimit;
+import io.fastlimit.RateLimitDecision;
+import io.fastlimit.rules.RateLimitRule;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A servlet filter that rate-limits the requests it is mapped to, per user, per request header (an
+ * API key) or per client IP.
+ *
+ * <h2>From {@code web.xml}</h2>
+ * <pre>{@code
+ * <filter>
+ *   <filter-name>api</filter-name>
+ *   <filter-class>io.fastlimit.servlet.FastLimitFilter</filter-class>
+ *   <init-param><param-name>ip</param-name><param-value>100/min</param-value></init-param>
+ *   <init-param><param-name>user</param-name><param-value>1000/min</param-value></init-param>
+ * </filter>
+ * <filter-mapping><filter-name>api</filter-name><url-pattern>/api/*</url-pattern></filter-mapping>
+ * }</pre>
+ * The init-params are listed in the README's "Servlet filter" section. The rule is named after the
+ * filter ({@code api} here) unless the {@code name} init-param says otherwise, so every instance of
+ * the application counts into the same keys. All filters of a webapp configured this way share one
+ * limiter, and so one backend and one Redis connection pool, closed when the webapp stops; its
+ * settings (Redis URL, key prefix, header style, dry run, exempt IPs, trusted proxies, failure
+ * policy) may be set on any one of them, or alike on several, and fall back to the
+ * {@code FASTLIMIT_*} environment variables. An application may instead put a limiter of its own
+ * under the context attribute {@link #LIMITER_ATTRIBUTE} before the filters start; they then use it
+ * and leave it open.
+ *
+ * <h2>In code (embedded Jetty)</h2>
+ * <pre>{@code
+ * FastLimit limiter = FastLimit.builder().trustedProxies(1).build();
+ * context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("api", "100/min"))),
+ *         "/api/*", EnumSet.of(DispatcherType.REQUEST));
+ * }</pre>
+ * A limiter given in code belongs to the caller, who closes it.
+ *
+ * <h2>What it does to a request</h2>
+ * An allowed request gets the rate-limit headers before the rest of the chain runs, so they are
+ * there whatever the servlet writes, streamed or asynchronous. A blocked request gets 429,
+ * {@code Retry-After}, the headers and the body
+ * {@code {"detail": "Rate limit exceeded. Try again in 41s.", "retry_after": 41}}, or what a
+ * {@link BlockedHandler} writes; the chain does not run. Exempt clients, CORS preflights
+ * ({@code OPTIONS} with {@code Access-Control-Request-Method}) and a request this filter has already
+ * counted (an {@code ERROR}, {@code ASYNC} or {@code FORWARD} dispatch of it) pass without being
+ * counted. When several filters limit one request, the headers report the most restrictive, and the
+ * decision is left in the request attribute {@link #DECISION_ATTRIBUTE}.
+ *
+ * <p>This class is thread-safe once initialised.
+ */
+public final class FastLimitFilter implements Filter {
+
+    /**
+     * Context attribute holding the {@link FastLimit} shared by the filters configured by init-params.
+     * Set by the first of them to start, or by the application beforehand to provide its own limiter.
+     */
+    public static final String LIMITER_ATTRIBUTE = "io.fastlimit.FastLimit";
+
+    /** Request attribute holding the {@link RateLimitDecision} whose headers the response carries. */
+    public static final String DECISION_ATTRIBUTE = "io.fastlimit.RateLimitDecision";
+
+    private static final Logger LOG = System.getLogger(FastLimitFilter.class.getName());
+
+    private static final AtomicLong INSTANCES = new AtomicLong();
+
+    private final FastLimit givenLimiter;
+    private final RateLimitRule givenRule;
+    /** Marks a request this instance has counted, so its other dispatches are not counted again. */
+    private final String countedAttribute = FastLimitFilter.class.getName() + ".counted." + INSTANCES.incrementAndGet();
+    private volatile UserResolver userResolver;
+    private volatile BlockedHandler blockedHandler;
+    private volatile Active active;
+
+    /** A filter configured by its init-params, as {@code web.xml} creates it. */
+    public FastLimitFilter() {
+        this.givenLimiter = null;
+        this.givenRule = null;
+    }
+
+    /**
+     * A filter that checks {@code rule} with {@code limiter}. Its init-params may only set
+     * {@code user-resolver}, {@code user-attribute} and {@code blocked-handler}; the limiter stays the
+     * caller's to close.
+     */
+    public FastLimitFilter(FastLimit limiter, RateLimitRule rule) {
+        this.givenLimiter = Objects.requireNonNull(limiter, "limiter");
+        this.givenRule = Objects.requireNonNull(rule, "rule");
+    }
+
+    /**
+     * Finds the user with {@code resolver} instead of {@link HttpServletRequest#getUserPrincipal()}.
+     * Takes precedence over the {@code user-resolver} and {@code user-attribute} init-params. Set it
+     * before the filter starts.
+     */
+    public FastLimitFilter userResolver(UserResolver resolver) {
+        this.userResolver = Objects.requireNonNull(resolver, "resolver");
+        return this;
+    }
+
+    /**
+     * Answers blocked requests with {@code handler} instead of the JSON body. Takes precedence over
+     * the {@code blocked-handler} init-param. Set it before the filter starts.
+     */
+    public FastLimitFilter blockedHandler(BlockedHandler handler) {
+        this.blockedHandler = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    /**
+     * Reads the init-params and, for a filter configured by them, joins the webapp's shared limiter.
+     *
+     * @throws ServletException naming the init-param and value that are wrong, so the webapp does not start
+     */
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        String filterName = config.getFilterName();
+        ServletContext context = config.getServletContext();
+        try {
+            Map<String, String> params = FilterSettings.read(filterName, config.getInitParameterNames(),
+                    config::getInitParameter);
+            UserResolver users = userResolver(filterName, params, classLoader(context));
+            BlockedHandler blocked = blockedHandler != null ? blockedHandler
+                    : params.containsKey(FilterSettings.BLOCKED_HANDLER)
+                    ? FilterSettings.instantiate(filterName, params, FilterSettings.BLOCKED_HANDLER, BlockedHandler.class,
+                            classLoader(context))
+                    : FastLimitFilter::writeJson;
+            if (givenLimiter != null) {
+                for (String name : params.keySet()) {
+                    if (!FilterSettings.FILTER_PARAMS.contains(name)) {
+                        throw new IllegalArgumentException("Init-param " + name + "='" + params.get(name) + "' of filter '"
+                                + filterName + "' cannot apply: this filter was given its limiter and rule in code;"
+                                + " configure them there");
+                    }
+                }
+                active = new Active(givenLimiter, givenRule, users, blocked, null, context);
+            } else {
+                RateLimitRule rule = FilterSettings.rule(filterName, params);
+                Map<String, String> limiterParams = webappLimiterParams(context, filterName, params);
+                SharedLimiter shared = SharedLimiter.acquire(context, filterName, rule.name(), limiterParams, System.getenv());
+                active = new Active(shared.limiter(), rule, users, blocked, shared, context);
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ServletException("FastLimitFilter '" + filterName + "' cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        Active a = active;
+        if (a == null || !(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
+                || request.getAttribute(countedAttribute) != null || isPreflight(request)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        request.setAttribute(countedAttribute, Boolean.TRUE);
+        RateLimitDecision decision = a.limiter.check(a.rule, new ServletClientRequest(request, a.users));
+        if (!decision.limited()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Object earlier = request.getAttribute(DECISION_ATTRIBUTE);
+        if (!decision.allowed() || !(earlier instanceof RateLimitDecision e) || isTighter(decision, e)) {
+            request.setAttribute(DECISION_ATTRIBUTE, decision);
+            if (!response.isCommitted()) {
+                decision.forEachHeader(response::setHeader);
+            }
+        }
+        if (decision.allowed()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (response.isCommitted()) {
+            return; // an include after output: nothing more can be said, but the target does not run
+        }
+        response.setStatus(429);
+        a.blocked.onBlocked(request, response, decision);
+    }
+
+    /** Gives back the shared limiter; the last filter of the webapp closes it. A given limiter stays open. */
+    @Override
+    public void destroy() {
+        Active a = active;
+        active = null;
+        if (a != null && a.shared != null) {
+            a.shared.release(a.context, a.rule.name());
+        }
+    }
+
+    @Override
+    public String toString() {
+        Active a = active;
+        return "FastLimitFilter[" + (a == null ? "not started" : a.rule + ", " + a.limiter) + "]";
+    }
+
+    /** The limiter in use, or {@code null} before the filter starts. */
+    FastLimit limiter() {
+        Active a = active;
+        return a == null ? null : a.limiter;
+    }
+
+    /** The rule in use, or {@code null} before the filter starts. */
+    RateLimitRule rule() {
+        Active a = active;
+        return a == null ? null : a.rule;
+    }
+
+    private UserResolver userResolver(String filterName, Map<String, String> params, ClassLoader loader) {
+        if (userResolver != null) {
+            return userResolver;
+        }
+        if (params.containsKey(FilterSettings.USER_RESOLVER) && params.containsKey(FilterSettings.USER_ATTRIBUTE)) {
+            throw new IllegalArgumentException("Filter '" + filterName + "' sets both init-params user-resolver='"
+                    + params.get(FilterSettings.USER_RESOLVER) + "' and user-attribute='"
+                    + params.get(FilterSettings.USER_ATTRIBUTE) + "': choose one");
+        }
+        if (params.containsKey(FilterSettings.USER_RESOLVER)) {
+            return FilterSettings.instantiate(filterName, params, FilterSettings.USER_RESOLVER, UserResolver.class, loader);
+        }
+        if (params.containsKey(FilterSettings.USER_ATTRIBUTE)) {
+            return ServletClientRequest.attributeThenPrincipal(params.get(FilterSettings.USER_ATTRIBUTE));
+        }
+        return ServletClientRequest::principal;
+    }
+
+    /**
+     * The limiter-level init-params of every FastLimitFilter declared in the webapp, merged, so the
+     * shared limiter is the same whichever filter starts first. Falls back to this filter's own when
+     * the container does not list its filters.
+     */
+    private static Map<String, String> webappLimiterParams(ServletContext context, String filterName,
+                                                           Map<String, String> params) {
+        Map<String, Map<String, String>> byFilter = new LinkedHashMap<>();
+        byFilter.put(filterName, FilterSettings.limiterParams(params));
+        Map<String, ? extends FilterRegistration> registrations;
+        try {
+            registrations = context.getFilterRegistrations();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "The container does not list its filters; using the init-params of this one", e);
+            return byFilter.get(filterName);
+        }
+        if (registrations != null) {
+            for (Map.Entry<String, ? extends FilterRegistration> entry : new java.util.TreeMap<>(registrations).entrySet()) {
+                FilterRegistration registration = entry.getValue();
+                if (FastLimitFilter.class.getName().equals(registration.getClassName())
+                        && !entry.getKey().equals(filterName)) {
+                    Map<String, String> theirs = new java.util.TreeMap<>();
+                    registration.getInitParameters().forEach((name, value) -> {
+                        if (FilterSettings.LIMITER_PARAMS.contains(name) && value != null && !value.isBlank()) {
+                            theirs.put(name, value.trim());
+                        }
+                    });
+                    byFilter.put(entry.getKey(), theirs);
+                }
+            }
+        }
+        return FilterSettings.merge(byFilter);
+    }
+
+    private static ClassLoader classLoader(ServletContext context) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = context.getClassLoader();
+        }
+        return loader != null ? loader : FastLimitFilter.class.getClassLoader();
+    }
+
+    private static boolean isPreflight(HttpServletRequest request) {
+        return "OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null;
+    }
+
+    /** Fewer units left, or as many and a later reset: the decision a client should be told about. */
+    private static boolean isTighter(RateLimitDecision candidate, RateLimitDecision current) {
+        if (candidate.remaining() != current.remaining()) {
+            return candidate.remaining() < current.remaining();
+        }
+        return candidate.resetMs() > current.resetMs();
+    }
+
+    /** The default answer to a blocked request: the JSON body, with its length. */
+    private static void writeJson(HttpServletRequest request, HttpServletResponse response, RateLimitDecision decision)
+            throws IOException {
+        byte[] body = decision.errorBody().getBytes(StandardCharsets.UTF_8);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        ServletOutputStream out;
+        try {
+            out = response.getOutputStream();
+        } catch (IllegalStateException writerInUse) {
+            response.getWriter().write(decision.errorBody());
+            return;
+        }
+        out.write(body);
+    }
+
+    /** What a started filter works with; replaced as a whole so requests never see half of it. */
+    private static final class Active {
+        final FastLimit limiter;
+        final RateLimitRule rule;
+        final UserResolver users;
+        final BlockedHandler blocked;
+        final SharedLimiter shared;
+        final ServletContext context;
+
+        Active(FastLimit limiter, RateLimitRule rule, UserResolver users, BlockedHandler blocked,
+               SharedLimiter shared, ServletContext context) {
+            this.limiter = limiter;
+            this.rule = rule;
+            this.users = users;
+            this.blocked = blocked;
+            this.shared = shared;
+            this.context = context;
+        }
+    }
+}

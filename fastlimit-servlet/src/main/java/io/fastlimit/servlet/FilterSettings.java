@@ -1,0 +1,345 @@
+package io.fastlimit.servlet;
+
+import io.fastlimit.Algorithm;
+import io.fastlimit.FailurePolicy;
+import io.fastlimit.FastLimit;
+import io.fastlimit.HeaderStyle;
+import io.fastlimit.rules.RateLimitRule;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Reads a {@link FastLimitFilter}'s init-params. Three kinds:
+ * <ul>
+ *   <li>rule-level ({@link #RULE_PARAMS}): the filter's own rule;</li>
+ *   <li>limiter-level ({@link #LIMITER_PARAMS}): the limiter all filters of a webapp share, so they
+ *       must agree between filters; each falls back to its {@code FASTLIMIT_*} variable;</li>
+ *   <li>filter-level ({@link #FILTER_PARAMS}): how this filter finds the user and answers a block.</li>
+ * </ul>
+ * Every error is an {@link IllegalArgumentException} naming the init-param and its value.
+ */
+final class FilterSettings {
+
+    static final String IP = "ip";
+    static final String USER = "user";
+    static final String HEADER = "header";
+    static final String HEADER_NAME = "header-name";
+    static final String COST = "cost";
+    static final String NAME = "name";
+    static final String ALGORITHM = "algorithm";
+
+    static final String REDIS_URL = "redis-url";
+    static final String KEY_PREFIX = "key-prefix";
+    static final String HEADERS = "headers";
+    static final String DRY_RUN = "dry-run";
+    static final String EXEMPT_IPS = "exempt-ips";
+    static final String TRUSTED_PROXIES = "trusted-proxies";
+    static final String CLIENT_IP_HEADER = "client-ip-header";
+    static final String FAILURE_POLICY = "failure-policy";
+
+    static final String USER_RESOLVER = "user-resolver";
+    static final String USER_ATTRIBUTE = "user-attribute";
+    static final String BLOCKED_HANDLER = "blocked-handler";
+
+    static final List<String> RULE_PARAMS = List.of(IP, USER, HEADER, HEADER_NAME, COST, NAME, ALGORITHM);
+    static final List<String> LIMITER_PARAMS = List.of(REDIS_URL, KEY_PREFIX, HEADERS, DRY_RUN, EXEMPT_IPS,
+            TRUSTED_PROXIES, CLIENT_IP_HEADER, FAILURE_POLICY);
+    static final List<String> FILTER_PARAMS = List.of(USER_RESOLVER, USER_ATTRIBUTE, BLOCKED_HANDLER);
+
+    /** What a rule name may contain; anything else in a filter name becomes {@code _}. */
+    private static final int MAX_RULE_NAME_LENGTH = 128;
+
+    private FilterSettings() {
+    }
+
+    /**
+     * The init-params that are set (blank ones count as unset), trimmed, in a stable order.
+     *
+     * @throws IllegalArgumentException for a name the filter does not know, listing the known ones
+     */
+    static Map<String, String> read(String filterName, Enumeration<String> names, Function<String, String> values) {
+        Map<String, String> params = new TreeMap<>();
+        for (String name : names == null ? List.<String>of() : Collections.list(names)) {
+            if (!RULE_PARAMS.contains(name) && !LIMITER_PARAMS.contains(name) && !FILTER_PARAMS.contains(name)) {
+                throw new IllegalArgumentException("Unknown init-param '" + name + "' of filter '" + filterName
+                        + "': expected one of " + String.join(", ", allParams()));
+            }
+            String value = values.apply(name);
+            if (value != null && !value.isBlank()) {
+                params.put(name, value.trim());
+            }
+        }
+        return params;
+    }
+
+    private static List<String> allParams() {
+        List<String> all = new ArrayList<>(RULE_PARAMS);
+        all.addAll(LIMITER_PARAMS);
+        all.addAll(FILTER_PARAMS);
+        return all;
+    }
+
+    /** The limiter-level subset of {@code params}. */
+    static Map<String, String> limiterParams(Map<String, String> params) {
+        Map<String, String> limiter = new TreeMap<>();
+        for (String name : LIMITER_PARAMS) {
+            if (params.containsKey(name)) {
+                limiter.put(name, params.get(name));
+            }
+        }
+        return limiter;
+    }
+
+    /**
+     * The rule a filter configured by init-params applies. Its name is the {@code name} init-param,
+     * or else the filter name made fit for keys ({@link #ruleName(String)}).
+     */
+    static RateLimitRule rule(String filterName, Map<String, String> params) {
+        if (!params.containsKey(IP) && !params.containsKey(USER) && !params.containsKey(HEADER)) {
+            throw new IllegalArgumentException("Filter '" + filterName + "' limits nothing: set at least one of the"
+                    + " init-params ip, user or header (with header-name), e.g. <param-name>ip</param-name>"
+                    + "<param-value>100/min</param-value>");
+        }
+        if (params.containsKey(HEADER) != params.containsKey(HEADER_NAME)) {
+            String missing = params.containsKey(HEADER) ? HEADER_NAME : HEADER;
+            String present = params.containsKey(HEADER) ? HEADER : HEADER_NAME;
+            throw new IllegalArgumentException("Init-param " + present + "='" + params.get(present) + "' of filter '"
+                    + filterName + "' needs init-param " + missing + " too: header is the rate, header-name the"
+                    + " request header it keys (e.g. X-Api-Key)");
+        }
+        String name = params.containsKey(NAME) ? params.get(NAME) : ruleName(filterName);
+        RateLimitRule.Builder rule = parse(filterName, params, NAME, name, RateLimitRule::builder);
+        if (params.containsKey(IP)) {
+            apply(filterName, params, IP, rule::ip);
+        }
+        if (params.containsKey(USER)) {
+            apply(filterName, params, USER, rule::user);
+        }
+        if (params.containsKey(HEADER)) {
+            String headerName = params.get(HEADER_NAME);
+            // the header name is checked first, so a bad one is reported under its own init-param
+            parse(filterName, params, HEADER_NAME, headerName, h -> RateLimitRule.builder("check").header(h, "1/s"));
+            apply(filterName, params, HEADER, rates -> rule.header(headerName, rates));
+        }
+        if (params.containsKey(ALGORITHM)) {
+            rule.algorithm(parse(filterName, params, ALGORITHM, params.get(ALGORITHM), Algorithm::parse));
+        }
+        if (params.containsKey(COST)) {
+            apply(filterName, params, COST, v -> rule.cost(parseCost(v)));
+        }
+        try {
+            return rule.build();
+        } catch (IllegalArgumentException e) {
+            // the one check left to build() is a cost larger than a limit
+            throw invalid(filterName, COST, params.getOrDefault(COST, "1"), e);
+        }
+    }
+
+    /**
+     * A limiter builder with the {@code FASTLIMIT_*} variables of {@code env} applied first and the
+     * limiter-level init-params over them.
+     */
+    static FastLimit.Builder limiterBuilder(String filterName, Map<String, String> limiterParams,
+                                            Map<String, String> env) {
+        FastLimit.Builder builder = FastLimit.builder().env(env);
+        Map<String, String> p = limiterParams;
+        if (p.containsKey(REDIS_URL)) {
+            parse(filterName, p, REDIS_URL, p.get(REDIS_URL), builder::redisUrl);
+        }
+        if (p.containsKey(KEY_PREFIX)) {
+            parse(filterName, p, KEY_PREFIX, p.get(KEY_PREFIX), builder::keyPrefix);
+        }
+        if (p.containsKey(HEADERS)) {
+            builder.headers(parse(filterName, p, HEADERS, p.get(HEADERS), HeaderStyle::parse));
+        }
+        if (p.containsKey(DRY_RUN)) {
+            builder.dryRun(parse(filterName, p, DRY_RUN, p.get(DRY_RUN), FilterSettings::parseBoolean));
+        }
+        if (p.containsKey(EXEMPT_IPS)) {
+            parse(filterName, p, EXEMPT_IPS, p.get(EXEMPT_IPS), v -> builder.exemptIps(splitList(v)));
+        }
+        if (p.containsKey(TRUSTED_PROXIES)) {
+            builder.trustedProxies(parse(filterName, p, TRUSTED_PROXIES, p.get(TRUSTED_PROXIES), FilterSettings::parseHops));
+        }
+        if (p.containsKey(CLIENT_IP_HEADER)) {
+            parse(filterName, p, CLIENT_IP_HEADER, p.get(CLIENT_IP_HEADER), builder::clientIpHeader);
+        }
+        if (p.containsKey(FAILURE_POLICY)) {
+            builder.failurePolicy(parse(filterName, p, FAILURE_POLICY, p.get(FAILURE_POLICY), FailurePolicy::parse));
+        }
+        return builder;
+    }
+
+    /**
+     * Builds the limiter, turning a failure to build (a Redis URL that cannot be reached, or no Redis
+     * backend on the class path) into an error naming the init-param or variable it came from.
+     */
+    static FastLimit buildLimiter(String filterName, Map<String, String> limiterParams, Map<String, String> env) {
+        FastLimit.Builder builder = limiterBuilder(filterName, limiterParams, env);
+        try {
+            return builder.build();
+        } catch (RuntimeException e) {
+            String source = limiterParams.containsKey(REDIS_URL)
+                    ? "init-param " + REDIS_URL + "='" + redactPassword(limiterParams.get(REDIS_URL)) + "'"
+                    : env.get("FASTLIMIT_REDIS_URL") != null
+                    ? "FASTLIMIT_REDIS_URL='" + redactPassword(env.get("FASTLIMIT_REDIS_URL")) + "'"
+                    : "its settings";
+            throw new IllegalArgumentException("Cannot build the limiter of filter '" + filterName + "' from "
+                    + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A stable rule name from a filter name: characters outside {@code [A-Za-z0-9._/-]} become
+     * {@code _}, and the result is cut to 128 characters.
+     */
+    static String ruleName(String filterName) {
+        if (filterName == null || filterName.isEmpty()) {
+            return "fastlimit";
+        }
+        StringBuilder name = new StringBuilder(Math.min(filterName.length(), MAX_RULE_NAME_LENGTH));
+        for (int i = 0; i < filterName.length() && name.length() < MAX_RULE_NAME_LENGTH; i++) {
+            char c = filterName.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '/' || c == '-';
+            name.append(allowed ? c : '_');
+        }
+        return name.toString();
+    }
+
+    /**
+     * Creates an instance of the class named by init-param {@code param}.
+     *
+     * @throws IllegalArgumentException when the class is missing, of the wrong type, or cannot be
+     *                                  created with a public no-argument constructor
+     */
+    static <T> T instantiate(String filterName, Map<String, String> params, String param, Class<T> type,
+                             ClassLoader loader) {
+        String className = params.get(param);
+        Class<?> found;
+        try {
+            found = Class.forName(className, true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw invalid(filterName, param, className, new IllegalArgumentException("class not found", e));
+        }
+        if (!type.isAssignableFrom(found)) {
+            throw invalid(filterName, param, className,
+                    new IllegalArgumentException("the class does not implement " + type.getName()));
+        }
+        try {
+            return type.cast(found.getConstructor().newInstance());
+        } catch (InvocationTargetException e) {
+            throw invalid(filterName, param, className,
+                    new IllegalArgumentException("its constructor threw " + e.getCause(), e.getCause()));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw invalid(filterName, param, className,
+                    new IllegalArgumentException("expected a public class with a public no-argument constructor ("
+                            + e + ")", e));
+        }
+    }
+
+    /** {@code redis://user:secret@host} → {@code redis://user:***@host}, for messages. */
+    static String redactPassword(String url) {
+        return url.replaceAll("(://[^:@/]*:)[^@/]*@", "$1***@");
+    }
+
+    private static <T> T parse(String filterName, Map<String, String> params, String param, String value,
+                               Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(filterName, param, value, e);
+        }
+    }
+
+    private static void apply(String filterName, Map<String, String> params, String param,
+                              java.util.function.Consumer<String> setter) {
+        parse(filterName, params, param, params.get(param), v -> {
+            setter.accept(v);
+            return null;
+        });
+    }
+
+    private static IllegalArgumentException invalid(String filterName, String param, String value, Exception cause) {
+        String shown = param.equals(REDIS_URL) ? redactPassword(value) : value;
+        return new IllegalArgumentException("Invalid init-param " + param + "='" + shown + "' of filter '"
+                + filterName + "': " + cause.getMessage(), cause);
+    }
+
+    static int parseCost(String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a whole number of units, 1 or more");
+        }
+    }
+
+    static boolean parseBoolean(String value) {
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true": case "1": case "yes": case "on":
+                return true;
+            case "false": case "0": case "no": case "off":
+                return false;
+            default:
+                throw new IllegalArgumentException("expected true or false");
+        }
+    }
+
+    static int parseHops(String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a number of proxy hops from 0 to 32");
+        }
+    }
+
+    static List<String> splitList(String value) {
+        List<String> items = new ArrayList<>();
+        for (String item : value.split("[,\\s]+")) {
+            if (!item.isEmpty()) {
+                items.add(item);
+            }
+        }
+        return items;
+    }
+
+    /**
+     * Merges the limiter-level init-params of several filters.
+     *
+     * @param byFilter filter name to its limiter-level params
+     * @throws IllegalArgumentException when two filters set one param to different values
+     */
+    static Map<String, String> merge(Map<String, Map<String, String>> byFilter) {
+        Map<String, String> merged = new TreeMap<>();
+        Map<String, String> setBy = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, String>> filter : byFilter.entrySet()) {
+            for (Map.Entry<String, String> param : filter.getValue().entrySet()) {
+                String earlier = merged.putIfAbsent(param.getKey(), param.getValue());
+                if (earlier == null) {
+                    setBy.put(param.getKey(), filter.getKey());
+                } else if (!earlier.equals(param.getValue())) {
+                    throw conflict(param.getKey(), setBy.get(param.getKey()), earlier, filter.getKey(), param.getValue());
+                }
+            }
+        }
+        return merged;
+    }
+
+    static IllegalArgumentException conflict(String param, String filterA, String valueA, String filterB, String valueB) {
+        boolean secret = param.equals(REDIS_URL);
+        return new IllegalArgumentException("Init-param " + param + " differs between filters '" + filterA + "' ('"
+                + (secret ? redactPassword(valueA) : valueA) + "') and '" + filterB + "' ('"
+                + (secret ? redactPassword(valueB) : valueB) + "'): the FastLimitFilters of one webapp share one"
+                + " limiter, so its settings (" + String.join(", ", LIMITER_PARAMS) + ") must be set alike or on"
+                + " one filter only");
+    }
+}

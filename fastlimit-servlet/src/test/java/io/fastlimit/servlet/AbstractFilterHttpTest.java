@@ -1,0 +1,482 @@
+package io.fastlimit.servlet;
+
+import io.fastlimit.ClientRequest;
+import io.fastlimit.FastLimit;
+import io.fastlimit.HeaderStyle;
+import io.fastlimit.RateLimitDecision;
+import io.fastlimit.rules.RateLimitRule;
+import io.fastlimit.servlet.app.HeaderUserResolver;
+import io.fastlimit.servlet.app.TestAuthFilter;
+import io.fastlimit.testing.ManualClock;
+import io.restassured.response.Response;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.hamcrest.Matcher;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+/**
+ * What {@link FastLimitFilter} does over HTTP, through a real Jetty, whatever backend holds the
+ * counters. A subclass supplies the backend with {@link #limiterBuilder(ManualClock)}: the memory
+ * backend runs on the test's clock, so exact values are asserted after moving it; a backend keeping
+ * its own time (Redis) answers {@link #backendFollowsClock()} with {@code false}, and the tests then
+ * accept a second's difference and skip the clock-moving ones.
+ */
+abstract class AbstractFilterHttpTest {
+
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+
+    protected final ManualClock clock = new ManualClock();
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    /** A limiter builder on the backend under test, with its time taken from {@code clock} where it can be. */
+    protected abstract FastLimit.Builder limiterBuilder(ManualClock clock);
+
+    /** Whether moving {@link #clock} moves the backend's time. */
+    protected boolean backendFollowsClock() {
+        return true;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    /** A limiter on the backend under test, under a key prefix of its own so tests never share counters. */
+    FastLimit limiter(UnaryOperator<FastLimit.Builder> settings) {
+        FastLimit limiter = settings.apply(limiterBuilder(clock).keyPrefix("test" + PREFIXES.incrementAndGet())).build();
+        toClose.add(limiter);
+        return limiter;
+    }
+
+    FastLimit limiter() {
+        return limiter(b -> b);
+    }
+
+    /** A server whose filters {@code filters} adds after the auth filter. */
+    TestServer serve(Consumer<ServletContextHandler> filters) throws Exception {
+        TestServer server = TestServer.embedded(filters);
+        toClose.add(server);
+        return server;
+    }
+
+    /** A server with one filter on every path and every dispatch. */
+    TestServer serve(FastLimitFilter filter) throws Exception {
+        return serve(context -> context.addFilter(new FilterHolder(filter), "/*", TestServer.ALL_DISPATCHES));
+    }
+
+    TestServer serve(FastLimit limiter, RateLimitRule rule) throws Exception {
+        return serve(new FastLimitFilter(limiter, rule));
+    }
+
+    /** Seconds: exactly {@code expected} on a clock-driven backend, else within a second below it. */
+    private Matcher<Integer> seconds(int expected) {
+        return backendFollowsClock() ? equalTo(expected) : allOf(greaterThanOrEqualTo(expected - 1), lessThanOrEqualTo(expected));
+    }
+
+    private Matcher<String> secondsHeader(int expected) {
+        return backendFollowsClock() ? equalTo(Integer.toString(expected))
+                : matchesPattern("(" + (expected - 1) + "|" + expected + ")");
+    }
+
+    @Test
+    void ipScopeCountsEachRequestAndAnswersTheFourthWithJson429() throws Exception {
+        TestServer server = serve(limiter(), RateLimitRule.ip("api", "3/min"));
+        long resetSeconds = (clock.millis() + 60_000 + 999) / 1000;
+
+        for (int remaining = 2; remaining >= 0; remaining--) {
+            Response response = server.request().get("/hello");
+            response.then().statusCode(200)
+                    .body(equalTo("hello"))
+                    .header("X-RateLimit-Limit", "3")
+                    .header("X-RateLimit-Remaining", Integer.toString(remaining))
+                    .header("Retry-After", nullValue());
+            if (backendFollowsClock()) {
+                response.then().header("X-RateLimit-Reset", Long.toString(resetSeconds));
+            }
+        }
+
+        Response blocked = server.request().get("/hello");
+        blocked.then().statusCode(429)
+                .contentType(startsWith("application/json"))
+                .header("X-RateLimit-Limit", "3")
+                .header("X-RateLimit-Remaining", "0")
+                .header("Retry-After", secondsHeader(60))
+                .body("retry_after", seconds(60))
+                .body("detail", matchesPattern("Rate limit exceeded\\. Try again in \\d+s\\."));
+        if (backendFollowsClock()) {
+            assertThat(blocked.asString())
+                    .isEqualTo("{\"detail\": \"Rate limit exceeded. Try again in 60s.\", \"retry_after\": 60}");
+        }
+    }
+
+    @Test
+    void retryAfterCountsDownOnAMovedClockRoundedUpAndNeverZero() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(backendFollowsClock(), "the backend keeps its own time");
+        TestServer server = serve(limiter(), RateLimitRule.ip("api", "2/min"));
+
+        server.request().get("/hello").then().statusCode(200);
+        clock.advance(Duration.ofMillis(19_500));
+        server.request().get("/hello").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+        clock.advance(Duration.ofMillis(500));
+
+        // the first request leaves the window 60 s after it was made: 40 s from now
+        server.request().get("/hello").then().statusCode(429)
+                .header("Retry-After", "40")
+                .body(equalTo("{\"detail\": \"Rate limit exceeded. Try again in 40s.\", \"retry_after\": 40}"));
+
+        clock.advance(Duration.ofMillis(39_900)); // 100 ms to go: rounded up to 1, never 0
+        server.request().get("/hello").then().statusCode(429)
+                .header("Retry-After", "1")
+                .body("retry_after", equalTo(1));
+
+        clock.advance(Duration.ofMillis(100));
+        server.request().get("/hello").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+    }
+
+    @Test
+    void headerScopeKeysEachApiKeyAndFallsBackToTheIp() throws Exception {
+        RateLimitRule rule = RateLimitRule.builder("keys").header("X-Api-Key", "2/min").ip("5/min").build();
+        TestServer server = serve(limiter(), rule);
+
+        server.request().header("X-Api-Key", "key-a").get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "2").header("X-RateLimit-Remaining", "1");
+        server.request().header("X-Api-Key", "key-a").get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Remaining", "0");
+        server.request().header("X-Api-Key", "key-a").get("/hello").then().statusCode(429);
+
+        server.request().header("X-Api-Key", "key-b").get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "2").header("X-RateLimit-Remaining", "1");
+        server.request().get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "5").header("X-RateLimit-Remaining", "4");
+    }
+
+    @Test
+    void theUserWinsOverTheHeaderAndTheHeaderOverTheIp() throws Exception {
+        RateLimitRule rule = RateLimitRule.builder("layered")
+                .user("2/min").header("X-Api-Key", "3/min").ip("4/min").build();
+        TestServer server = serve(limiter(), rule);
+
+        server.request().header(TestAuthFilter.USER_HEADER, "alice").header("X-Api-Key", "k1").get("/hello")
+                .then().statusCode(200).header("X-RateLimit-Limit", "2").header("X-RateLimit-Remaining", "1");
+        server.request().header(TestAuthFilter.USER_HEADER, "alice").header("X-Api-Key", "k2").get("/hello")
+                .then().statusCode(200).header("X-RateLimit-Remaining", "0");
+        server.request().header(TestAuthFilter.USER_HEADER, "alice").get("/hello").then().statusCode(429);
+
+        server.request().header(TestAuthFilter.USER_HEADER, "bob").get("/hello")
+                .then().statusCode(200).header("X-RateLimit-Limit", "2").header("X-RateLimit-Remaining", "1");
+        // alice's requests did not count against her API key or her address
+        server.request().header("X-Api-Key", "k1").get("/hello")
+                .then().statusCode(200).header("X-RateLimit-Limit", "3").header("X-RateLimit-Remaining", "2");
+        server.request().get("/hello")
+                .then().statusCode(200).header("X-RateLimit-Limit", "4").header("X-RateLimit-Remaining", "3");
+    }
+
+    @Test
+    void aUserAttributeSetByAnAuthFilterKeysTheUserAndThePrincipalIsTheFallback() throws Exception {
+        RateLimitRule rule = RateLimitRule.builder("attr").user("1/min").ip("5/min").build();
+        FilterHolder holder = new FilterHolder(new FastLimitFilter(limiter(), rule));
+        holder.setInitParameter("user-attribute", TestAuthFilter.USER_ATTRIBUTE);
+        TestServer server = serve(context -> context.addFilter(holder, "/*", TestServer.ALL_DISPATCHES));
+
+        server.request().header(TestAuthFilter.ATTRIBUTE_USER_HEADER, "carol").get("/hello")
+                .then().statusCode(200).header("X-RateLimit-Limit", "1");
+        server.request().header(TestAuthFilter.ATTRIBUTE_USER_HEADER, "carol").get("/hello").then().statusCode(429);
+        server.request().header(TestAuthFilter.USER_HEADER, "dave").get("/hello")
+                .then().statusCode(200).header("X-RateLimit-Limit", "1");
+        server.request().header(TestAuthFilter.USER_HEADER, "dave").get("/hello").then().statusCode(429);
+        server.request().get("/hello").then().statusCode(200).header("X-RateLimit-Limit", "5");
+    }
+
+    @Test
+    void aUserResolverReplacesThePrincipal() throws Exception {
+        RateLimitRule rule = RateLimitRule.builder("resolved").user("1/min").ip("5/min").build();
+        TestServer server = serve(new FastLimitFilter(limiter(), rule).userResolver(new HeaderUserResolver()));
+
+        server.request().header(HeaderUserResolver.HEADER, "erin").get("/hello")
+                .then().statusCode(200).header("X-RateLimit-Limit", "1");
+        server.request().header(HeaderUserResolver.HEADER, "erin").get("/hello").then().statusCode(429);
+        // a principal the resolver does not report is not the user
+        server.request().header(TestAuthFilter.USER_HEADER, "frank").get("/hello")
+                .then().statusCode(200).header("X-RateLimit-Limit", "5");
+    }
+
+    @Test
+    void ietfHeaderStyleSendsRateLimitAndRateLimitPolicy() throws Exception {
+        TestServer server = serve(limiter(b -> b.headers(HeaderStyle.ietf())), RateLimitRule.ip("api", "2/min"));
+
+        server.request().get("/hello").then().statusCode(200)
+                .header("RateLimit-Policy", "\"api\";q=2;w=60")
+                .header("RateLimit", matchesPattern("\"api\";r=1;t=(59|60)"))
+                .header("X-RateLimit-Limit", nullValue());
+        server.request().get("/hello").then().statusCode(200);
+        server.request().get("/hello").then().statusCode(429)
+                .header("RateLimit", matchesPattern("\"api\";r=0;t=(59|60)"))
+                .header("Retry-After", secondsHeader(60))
+                .body("retry_after", seconds(60));
+    }
+
+    @Test
+    void headerStyleNoneSendsOnlyRetryAfterWhenBlocked() throws Exception {
+        TestServer server = serve(limiter(b -> b.headers(HeaderStyle.none())), RateLimitRule.ip("api", "1/min"));
+
+        Response allowed = server.request().get("/hello");
+        allowed.then().statusCode(200);
+        assertThat(allowed.headers().asList()).noneMatch(h -> h.getName().toLowerCase().contains("ratelimit")
+                || h.getName().equalsIgnoreCase("Retry-After"));
+
+        Response blocked = server.request().get("/hello");
+        blocked.then().statusCode(429).header("Retry-After", secondsHeader(60)).body("retry_after", seconds(60));
+        assertThat(blocked.headers().asList()).noneMatch(h -> h.getName().toLowerCase().contains("ratelimit"));
+    }
+
+    @Test
+    void headersArriveOnStreamedAndAsyncResponsesAndRedispatchesCountOnce() throws Exception {
+        TestServer server = serve(limiter(), RateLimitRule.ip("api", "3/min"));
+
+        server.request().get("/stream").then().statusCode(200)
+                .body(equalTo("chunk 1\nchunk 2\nchunk 3\n"))
+                .header("X-RateLimit-Remaining", "2");
+        server.request().get("/async").then().statusCode(200) // REQUEST, then an ASYNC dispatch
+                .body(equalTo("async"))
+                .header("X-RateLimit-Remaining", "1");
+        server.request().get("/forward").then().statusCode(200) // REQUEST, then a FORWARD dispatch
+                .body(equalTo("hello"))
+                .header("X-RateLimit-Remaining", "0");
+        server.request().get("/hello").then().statusCode(429);
+    }
+
+    @Test
+    void corsPreflightsAreNotCountedButOtherOptionsRequestsAre() throws Exception {
+        TestServer server = serve(limiter(), RateLimitRule.ip("api", "2/min"));
+
+        for (int i = 0; i < 3; i++) {
+            Response preflight = server.request()
+                    .header("Origin", "https://app.example")
+                    .header("Access-Control-Request-Method", "POST")
+                    .options("/hello");
+            preflight.then().statusCode(200).header("X-RateLimit-Limit", nullValue());
+        }
+        server.request().options("/hello").then().statusCode(200).header("X-RateLimit-Remaining", "1");
+        server.request().get("/hello").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+    }
+
+    @Test
+    void dryRunCountsButNeverBlocks() throws Exception {
+        TestServer server = serve(limiter(b -> b.dryRun(true)), RateLimitRule.ip("api", "1/min"));
+
+        server.request().get("/hello").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+        for (int i = 0; i < 3; i++) {
+            server.request().get("/hello").then().statusCode(200)
+                    .body(equalTo("hello"))
+                    .header("X-RateLimit-Limit", "1")
+                    .header("X-RateLimit-Remaining", "0")
+                    .header("Retry-After", nullValue());
+        }
+    }
+
+    @Test
+    void exemptAddressesPassUntouched() throws Exception {
+        TestServer server = serve(limiter(b -> b.exemptIps("127.0.0.1")), RateLimitRule.ip("api", "1/min"));
+
+        for (int i = 0; i < 3; i++) {
+            server.request().get("/hello").then().statusCode(200).body(equalTo("hello"))
+                    .header("X-RateLimit-Limit", nullValue());
+        }
+    }
+
+    @Test
+    void anExemptRangeBehindATrustedProxyPassesAndOthersAreLimited() throws Exception {
+        TestServer server = serve(limiter(b -> b.trustedProxies(1).exemptIps("10.0.0.0/8")),
+                RateLimitRule.ip("api", "1/min"));
+
+        for (int i = 0; i < 3; i++) {
+            server.request().header("X-Forwarded-For", "10.1.2.3").get("/hello")
+                    .then().statusCode(200).header("X-RateLimit-Limit", nullValue());
+        }
+        server.request().header("X-Forwarded-For", "203.0.113.9").get("/hello")
+                .then().statusCode(200).header("X-RateLimit-Limit", "1");
+        server.request().header("X-Forwarded-For", "203.0.113.9").get("/hello").then().statusCode(429);
+    }
+
+    @Test
+    void behindOneTrustedProxyAForgedForwardedForCannotChooseTheClient() throws Exception {
+        TestServer server = serve(limiter(b -> b.trustedProxies(1)), RateLimitRule.ip("api", "1/min"));
+
+        server.request().header("X-Forwarded-For", "198.51.100.1").get("/hello").then().statusCode(200);
+        // the client prepends addresses of its choice; our proxy appended the real one last
+        server.request().header("X-Forwarded-For", "6.6.6.6, 198.51.100.1").get("/hello").then().statusCode(429);
+        server.request().header("X-Forwarded-For", "7.7.7.7").header("X-Forwarded-For", "198.51.100.1")
+                .get("/hello").then().statusCode(429);
+        server.request().header("X-Forwarded-For", "198.51.100.2").get("/hello").then().statusCode(200);
+    }
+
+    @Test
+    void withoutTrustedProxiesForwardedForIsIgnored() throws Exception {
+        TestServer server = serve(limiter(), RateLimitRule.ip("api", "1/min"));
+
+        server.request().header("X-Forwarded-For", "198.51.100.3").get("/hello").then().statusCode(200);
+        server.request().header("X-Forwarded-For", "198.51.100.4").get("/hello").then().statusCode(429);
+    }
+
+    @Test
+    void twoFiltersShareOneLimiterAndTheHeadersReportTheTighter() throws Exception {
+        FastLimit limiter = limiter();
+        TestServer server = serve(context -> {
+            context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("global", "5/min"))),
+                    "/*", TestServer.ALL_DISPATCHES);
+            context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("login", "2/min"))),
+                    "/login", TestServer.ALL_DISPATCHES);
+        });
+
+        server.request().get("/login").then().statusCode(200)
+                .header("X-RateLimit-Limit", "2").header("X-RateLimit-Remaining", "1");
+        server.request().get("/login").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+        server.request().get("/login").then().statusCode(429).header("X-RateLimit-Limit", "2");
+
+        // the global filter counted the three login requests too
+        server.request().get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "5").header("X-RateLimit-Remaining", "1");
+        server.request().get("/hello").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+        server.request().get("/hello").then().statusCode(429).header("X-RateLimit-Limit", "5");
+    }
+
+    @Test
+    void webXmlFiltersUseTheLimiterTheApplicationProvidesAndLeaveItOpen() throws Exception {
+        FastLimit limiter = limiter(b -> b.headers(HeaderStyle.ietf()));
+        TestServer server = TestServer.webapp(TestServer.resourceWebapp("provided"),
+                Map.of(FastLimitFilter.LIMITER_ATTRIBUTE, limiter));
+        toClose.add(server);
+
+        // rule names are the filter names; headers report the tighter of the two rules
+        server.request().get("/login").then().statusCode(200)
+                .header("RateLimit-Policy", "\"login\";q=2;w=60");
+        server.request().get("/login").then().statusCode(200);
+        server.request().get("/login").then().statusCode(429).body("retry_after", seconds(60));
+        server.request().get("/hello").then().statusCode(200)
+                .header("RateLimit-Policy", "\"global\";q=5;w=60")
+                .header("RateLimit", matchesPattern("\"global\";r=1;t=(59|60)"));
+        assertThat(server.filter("global").limiter()).isSameAs(limiter);
+        assertThat(server.filter("login").limiter()).isSameAs(limiter);
+
+        server.close();
+        // still open, counters intact: the application owns it
+        RateLimitDecision after = limiter.check(RateLimitRule.ip("global", "5/min"), ClientRequest.of("127.0.0.1"));
+        assertThat(after.allowed()).isTrue();
+        assertThat(after.remaining()).isZero();
+    }
+
+    @Test
+    void aCustomBlockedHandlerWritesTheAnswerAfterTheStatusAndHeaders() throws Exception {
+        FastLimitFilter filter = new FastLimitFilter(limiter(), RateLimitRule.ip("api", "1/min"))
+                .blockedHandler((request, response, decision) -> {
+                    response.setContentType("text/plain");
+                    response.getWriter().write("slow down, " + decision.retryAfterSeconds());
+                });
+        TestServer server = serve(filter);
+
+        server.request().get("/hello").then().statusCode(200);
+        server.request().get("/hello").then().statusCode(429)
+                .contentType(startsWith("text/plain"))
+                .header("Retry-After", secondsHeader(60))
+                .header("X-RateLimit-Remaining", "0")
+                .body(matchesPattern("slow down, (59|60)"));
+    }
+
+    @Test
+    void hostileForwardedForValuesNeverFailARequest() throws Exception {
+        TestServer server = serve(limiter(b -> b.trustedProxies(1)), RateLimitRule.ip("api", "1000/min"));
+
+        String huge = "203.0.113.1, ".repeat(800) + "garbage";
+        assertThat(huge.length()).isGreaterThan(10_000);
+        List<String> values = List.of(huge, "not-an-ip", "999.999.1.1", "[::1", "::ffff:", ",,,,", "1.2.3.4:99999",
+                "unknown", "[2001:db8::1]:443", "for=\"[::1]\"", "%00", "\u00e9\u00e8");
+        for (String value : values) {
+            server.request().header("X-Forwarded-For", value).get("/hello")
+                    .then().statusCode(200).header("X-RateLimit-Limit", "1000");
+        }
+    }
+
+    @Test
+    void hostileHeaderKeysAreKeptApartAndNeverFailARequest() throws Exception {
+        RateLimitRule rule = RateLimitRule.builder("keys").header("X-Api-Key", "1/min").ip("1000/min").build();
+        TestServer server = serve(limiter(), rule);
+
+        server.request().header("X-Api-Key", "{a}").get("/hello").then().statusCode(200).header("X-RateLimit-Limit", "1");
+        server.request().header("X-Api-Key", "{a}").get("/hello").then().statusCode(429);
+        server.request().header("X-Api-Key", "{b}").get("/hello").then().statusCode(200);
+        for (String value : List.of("a}{b", "a b\tc", "\u00e9t\u00e9", "k:" + "x".repeat(5000), "}}}{{{", "a\\b", "*")) {
+            server.request().header("X-Api-Key", value).get("/hello").then().statusCode(200)
+                    .header("X-RateLimit-Limit", "1");
+        }
+        // CR and LF cannot reach a servlet: Jetty refuses the request before it; never a 500
+        for (String value : List.of("a\rb", "a\u0000b", "{\r\n}")) {
+            assertThat(rawStatus(server, "GET /hello HTTP/1.1\r\nHost: localhost\r\nX-Api-Key: " + value
+                    + "\r\nConnection: close\r\n\r\n")).isBetween(200, 499);
+        }
+    }
+
+    @Test
+    void hostileUserIdsNeverFailARequest() throws Exception {
+        RateLimitRule rule = RateLimitRule.builder("users").user("2/min").ip("1000/min").build();
+        TestServer server = serve(new FastLimitFilter(limiter(), rule).userResolver(new HeaderUserResolver()));
+
+        // a 1 MB user id is one user like any other
+        server.request().header(HeaderUserResolver.HEADER, "huge").get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "2").header("X-RateLimit-Remaining", "1");
+        server.request().header(HeaderUserResolver.HEADER, "huge").get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Remaining", "0");
+        // an empty id, or a resolver that throws, leaves the request anonymous
+        server.request().header(HeaderUserResolver.HEADER, "").get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "1000");
+        server.request().header(HeaderUserResolver.HEADER, "throw").get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "1000");
+        server.request().header(HeaderUserResolver.HEADER, "{user}\t").get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "2");
+    }
+
+    /** The status code of a request written byte for byte, for requests no HTTP client would send. */
+    static int rawStatus(TestServer server, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) != -1 && b != '\n') {
+                line.write(b);
+            }
+            String statusLine = line.toString(StandardCharsets.ISO_8859_1);
+            assertThat(statusLine).startsWith("HTTP/1.1 ");
+            return Integer.parseInt(statusLine.substring(9, 12));
+        }
+    }
+}

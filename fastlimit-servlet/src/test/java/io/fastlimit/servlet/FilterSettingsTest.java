@@ -1,0 +1,141 @@
+package io.fastlimit.servlet;
+
+import io.fastlimit.Algorithm;
+import io.fastlimit.FailurePolicy;
+import io.fastlimit.FastLimit;
+import io.fastlimit.HeaderStyle;
+import io.fastlimit.rules.RateLimitRule;
+import io.fastlimit.rules.Scope;
+import org.junit.jupiter.api.Test;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Reading init-params, without a container: names, defaults, the environment fallback, messages. */
+class FilterSettingsTest {
+
+    private static Map<String, String> read(Map<String, String> params) {
+        return FilterSettings.read("f", Collections.enumeration(params.keySet()), params::get);
+    }
+
+    @Test
+    void defaultRuleNamesAreTheFilterNameMadeFitForKeys() {
+        assertThat(FilterSettings.ruleName("login")).isEqualTo("login");
+        assertThat(FilterSettings.ruleName("api/v1.orders-export_2")).isEqualTo("api/v1.orders-export_2");
+        assertThat(FilterSettings.ruleName("my filter {1}:x")).isEqualTo("my_filter__1__x");
+        assertThat(FilterSettings.ruleName("\u00e9t\u00e9")).isEqualTo("_t_");
+        assertThat(FilterSettings.ruleName("x".repeat(300))).hasSize(128);
+        assertThat(FilterSettings.ruleName("")).isEqualTo("fastlimit");
+        assertThat(FilterSettings.ruleName(null)).isEqualTo("fastlimit");
+        // stable: the same filter name gives the same rule name every time, in every process
+        assertThat(FilterSettings.ruleName("my filter")).isEqualTo(FilterSettings.ruleName("my filter"));
+    }
+
+    @Test
+    void blankInitParamsCountAsUnsetAndValuesAreTrimmed() {
+        Map<String, String> params = read(Map.of("ip", "  10/min ", "user", "  ", "name", "\tapi\n"));
+        assertThat(params).containsExactlyInAnyOrderEntriesOf(Map.of("ip", "10/min", "name", "api"));
+    }
+
+    @Test
+    void everyRuleInitParamReachesTheRule() {
+        RateLimitRule rule = FilterSettings.rule("my filter", read(Map.of(
+                "ip", "10/s;500/hour", "user", "1000/min", "header", "50/min", "header-name", "X-Api-Key",
+                "cost", "2", "algorithm", "token-bucket")));
+
+        assertThat(rule.name()).isEqualTo("my_filter");
+        assertThat(rule.rates(Scope.IP)).hasSize(2);
+        assertThat(rule.rates(Scope.USER).get(0).limit()).isEqualTo(1000);
+        assertThat(rule.headerName()).isEqualTo("X-Api-Key");
+        assertThat(rule.cost()).isEqualTo(2);
+        assertThat(rule.algorithm()).contains(Algorithm.TOKEN_BUCKET);
+        assertThat(FilterSettings.rule("f", read(Map.of("ip", "1/s", "name", "explicit"))).name()).isEqualTo("explicit");
+    }
+
+    @Test
+    void aHeaderRateNeedsItsHeaderNameAndTheOtherWayRound() {
+        assertThatThrownBy(() -> FilterSettings.rule("f", read(Map.of("header", "5/min"))))
+                .hasMessageContaining("header='5/min'").hasMessageContaining("needs init-param header-name");
+        assertThatThrownBy(() -> FilterSettings.rule("f", read(Map.of("ip", "5/min", "header-name", "X-Key"))))
+                .hasMessageContaining("header-name='X-Key'").hasMessageContaining("needs init-param header");
+        assertThatThrownBy(() -> FilterSettings.rule("f", read(Map.of("header", "5/min", "header-name", "X Key"))))
+                .hasMessageContaining("Invalid init-param header-name='X Key'");
+    }
+
+    @Test
+    void aCostAboveALimitIsReportedAgainstTheCostInitParam() {
+        assertThatThrownBy(() -> FilterSettings.rule("f", read(Map.of("ip", "5/min", "cost", "6"))))
+                .hasMessageContaining("Invalid init-param cost='6' of filter 'f'")
+                .hasMessageContaining("larger than its limit");
+    }
+
+    @Test
+    void limiterSettingsFallBackToTheEnvironmentAndInitParamsWin() {
+        Map<String, String> env = Map.of(
+                "FASTLIMIT_HEADERS", "ietf",
+                "FASTLIMIT_DRY_RUN", "true",
+                "FASTLIMIT_KEY_PREFIX", "from-env",
+                "FASTLIMIT_ALGORITHM", "fixed_window",
+                "FASTLIMIT_FAILURE_POLICY", "closed");
+        try (FastLimit fromEnv = FilterSettings.buildLimiter("f", Map.of(), env)) {
+            assertThat(fromEnv.headerStyle()).isEqualTo(HeaderStyle.ietf());
+            assertThat(fromEnv.dryRun()).isTrue();
+            assertThat(fromEnv.keyPrefix()).isEqualTo("from-env");
+            assertThat(fromEnv.algorithm()).isEqualTo(Algorithm.FIXED_WINDOW);
+            assertThat(fromEnv.failurePolicy()).isEqualTo(FailurePolicy.CLOSED);
+        }
+        Map<String, String> params = FilterSettings.limiterParams(read(Map.of(
+                "ip", "1/s", "headers", "none", "dry-run", "off", "key-prefix", "from-xml", "failure-policy", "local")));
+        try (FastLimit fromXml = FilterSettings.buildLimiter("f", params, env)) {
+            assertThat(fromXml.headerStyle()).isEqualTo(HeaderStyle.none());
+            assertThat(fromXml.dryRun()).isFalse();
+            assertThat(fromXml.keyPrefix()).isEqualTo("from-xml");
+            assertThat(fromXml.algorithm()).isEqualTo(Algorithm.FIXED_WINDOW);
+            assertThat(fromXml.failurePolicy()).isEqualTo(FailurePolicy.LOCAL);
+        }
+    }
+
+    @Test
+    void aBadEnvironmentVariableIsNamed() {
+        assertThatThrownBy(() -> FilterSettings.buildLimiter("f", Map.of(), Map.of("FASTLIMIT_HEADERS", "loud")))
+                .hasMessageContaining("FASTLIMIT_HEADERS='loud'");
+    }
+
+    @Test
+    void aRedisUrlThatCannotBeUsedIsReportedAgainstItsSourceWithoutThePassword() {
+        assertThatThrownBy(() -> FilterSettings.buildLimiter("f", Map.of("redis-url", "redis://u:pw@127.0.0.1:1"), Map.of()))
+                .hasMessageContaining("init-param redis-url='redis://u:***@127.0.0.1:1'")
+                .hasMessageNotContaining(":pw@");
+        assertThatThrownBy(() -> FilterSettings.buildLimiter("f", Map.of(), Map.of("FASTLIMIT_REDIS_URL", "redis://:pw@h:1")))
+                .hasMessageContaining("FASTLIMIT_REDIS_URL='redis://:***@h:1'")
+                .hasMessageNotContaining(":pw@");
+    }
+
+    @Test
+    void limiterSettingsOfSeveralFiltersMergeAndMustAgree() {
+        Map<String, Map<String, String>> byFilter = new LinkedHashMap<>();
+        byFilter.put("global", new TreeMap<>(Map.of("redis-url", "redis://:pw@h:6379", "headers", "ietf")));
+        byFilter.put("login", new TreeMap<>(Map.of("headers", "ietf")));
+        byFilter.put("admin", Map.of());
+        assertThat(FilterSettings.merge(byFilter))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("redis-url", "redis://:pw@h:6379", "headers", "ietf"));
+
+        byFilter.put("admin", Map.of("redis-url", "redis://:other@h:6380"));
+        assertThatThrownBy(() -> FilterSettings.merge(byFilter))
+                .hasMessageContaining("Init-param redis-url differs between filters 'global' ('redis://:***@h:6379')"
+                        + " and 'admin' ('redis://:***@h:6380')")
+                .hasMessageNotContaining("pw@").hasMessageNotContaining("other@");
+    }
+
+    @Test
+    void unknownInitParamsAreRefusedWithTheKnownOnes() {
+        assertThatThrownBy(() -> read(Map.of("ratelimit", "10/min")))
+                .hasMessageContaining("Unknown init-param 'ratelimit' of filter 'f'")
+                .hasMessageContaining("ip, user, header, header-name");
+    }
+}
