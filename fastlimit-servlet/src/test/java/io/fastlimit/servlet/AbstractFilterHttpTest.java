@@ -40,10 +40,10 @@ import static org.hamcrest.Matchers.startsWith;
 
 /**
  * What {@link FastLimitFilter} does over HTTP, through a real Jetty, whatever backend holds the
- * counters. A subclass supplies the backend with {@link #limiterBuilder(ManualClock)}: the memory
- * backend runs on the test's clock, so exact values are asserted after moving it; a backend keeping
- * its own time (Redis) answers {@link #backendFollowsClock()} with {@code false}, and the tests then
- * accept a second's difference and skip the clock-moving ones.
+ * counters. A subclass supplies the backend with {@link #limiterBuilder(ManualClock)}, on the test's
+ * clock (the memory backend, and the Redis backend in test mode), so exact values are asserted after
+ * moving it; a backend that keeps its own time answers {@link #backendFollowsClock()} with
+ * {@code false}, and the tests then accept a second's difference and skip the clock-moving ones.
  */
 abstract class AbstractFilterHttpTest {
 

@@ -168,7 +168,7 @@ class WebXmlFilterTest {
         "user-resolver    | com.example.NoSuchResolver     | user-resolver='com.example.NoSuchResolver'",
         "user-resolver    | java.lang.String               | user-resolver='java.lang.String'",
         "blocked-handler  | com.example.NoSuchHandler      | blocked-handler='com.example.NoSuchHandler'",
-        "redis-url        | redis://:s3cret@127.0.0.1:1    | redis-url='redis://:***@127.0.0.1:1'",
+        "redis-url        | redis://:s3cret@127.0.0.1:x    | redis-url='redis://:***@127.0.0.1:x'",
         "headers          | loud                           | headers='loud'",
         "failure-policy   | sideways                       | failure-policy='sideways'",
         "trusted-proxies  | many                           | trusted-proxies='many'",
