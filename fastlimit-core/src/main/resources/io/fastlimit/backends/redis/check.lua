@@ -4,7 +4,7 @@
 -- KEYS[i]  the state of bucket i
 -- ARGV[1]  cost, at least 1 and at most every limit
 -- ARGV[2]  the time in epoch ms to use instead of the server's clock; '' to read TIME (production)
--- ARGV[3*i], ARGV[3*i+1], ARGV[3*i+2]  bucket i: algorithm (log|fixed|token|counter), limit, window in ms
+-- ARGV[3i], ARGV[3i+1], ARGV[3i+2]  bucket i: algorithm (log|fixed|token|counter), limit, window in ms
 --
 -- Returns {allowed (1|0), limit, remaining, reset epoch ms, retry-after ms} for the most restrictive
 -- bucket: when blocked the one waited for longest, when allowed the one with the fewest units left.
@@ -16,6 +16,9 @@
 --   token    hash t = theoretical arrival time (GCRA), f = its fraction in 1/limit microseconds
 --   counter  hash s = current window start, c = current count, p = previous window's count
 -- Every key expires by itself once its state no longer matters (plus a second of slack).
+--
+-- The script runs for every request, so it is written for speed: plain loops over parallel arrays,
+-- no closures or tables per algorithm, a key's expiry set only when its deadline moves.
 
 if redis.replicate_commands then
     redis.replicate_commands() -- needed before Redis 5 to write after reading TIME; a no-op since
@@ -32,194 +35,181 @@ end
 
 local SLACK_MS = 1000
 local floor, ceil, fmod, max, min = math.floor, math.ceil, math.fmod, math.max, math.min
+local n = #KEYS
 
-local function expire(key, until_us, at)
-    redis.call('PEXPIRE', key, ceil((until_us - at) / 1000) + SLACK_MS)
-end
+-- Per bucket i: its time (now, or later if the clock stepped back: time never runs backwards for a
+-- bucket), units available, the wait until the cost fits (0: fits now), when it is whole again, and
+-- the state that consuming writes back.
+local t_, avail, wait, reset, s1, s2, s3 = {}, {}, {}, {}, {}, {}, {}
 
--- Each algorithm has: load(b) reads state and fills b.available, b.wait (0 when the cost fits),
--- b.reset; consume(b) writes the state after the cost was taken and refreshes b.available, b.reset.
-
-local log = {}
-function log.load(b)
-    redis.call('ZREMRANGEBYSCORE', b.key, '-inf', now - b.win)
-    b.now = now
-    local newest = redis.call('ZRANGE', b.key, -1, -1, 'WITHSCORES')
-    if newest[2] and tonumber(newest[2]) > now then
-        b.now = tonumber(newest[2]) -- the clock stepped back: time does not run backwards here
-    end
-    b.count = redis.call('ZCARD', b.key)
-    b.available = b.limit - b.count
-    local excess = b.count + cost - b.limit
-    b.wait = 0
-    if excess > 0 then
-        local freeing = redis.call('ZRANGE', b.key, excess - 1, excess - 1, 'WITHSCORES')
-        b.wait = tonumber(freeing[2]) + b.win - b.now
-    end
-    b.reset = newest[2] and (tonumber(newest[2]) + b.win) or b.now
-end
-function log.consume(b)
-    -- members are unique: time and position; the position grows within one microsecond
-    local args = {}
-    for j = 1, cost do
-        args[#args + 1] = b.now
-        args[#args + 1] = string.format('%d:%d', b.now, b.count + j)
-        if #args >= 1000 or j == cost then
-            redis.call('ZADD', b.key, unpack(args))
-            args = {}
+-- Phase 1: read every bucket; nothing is written yet.
+for i = 1, n do
+    local key, alg = KEYS[i], ARGV[3 * i]
+    local limit, win = tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2]) * 1000
+    local t = now
+    if alg == 'log' then
+        -- exact sliding window: units logged in (t - win, t] plus the cost must stay within the limit
+        redis.call('ZREMRANGEBYSCORE', key, '-inf', now - win)
+        local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]
+        newest = newest and tonumber(newest)
+        if newest and newest > now then
+            t = newest
+        end
+        local count = redis.call('ZCARD', key)
+        s1[i] = count
+        avail[i] = limit - count
+        local excess = count + cost - limit
+        if excess > 0 then
+            -- the unit whose expiry frees the last place needed
+            wait[i] = tonumber(redis.call('ZRANGE', key, excess - 1, excess - 1, 'WITHSCORES')[2]) + win - t
+        else
+            wait[i] = 0
+        end
+        reset[i] = newest and (newest + win) or t
+    elseif alg == 'fixed' then
+        -- one counter per epoch-aligned window
+        local start = now - fmod(now, win)
+        local h = redis.call('HMGET', key, 's', 'n')
+        local s, c = tonumber(h[1]), tonumber(h[2]) or 0
+        if s == nil or s < start then
+            s, c = start, 0
+        elseif s > start then
+            t = s
+        end
+        s1[i], s2[i] = s, c
+        avail[i] = limit - c
+        wait[i] = (c + cost <= limit) and 0 or (s + win - t)
+        reset[i] = (c == 0) and t or (s + win)
+    elseif alg == 'token' then
+        -- GCRA: TAT = tat + frac/limit us is when the bucket is full again; each unit is worth
+        -- win/limit us of debt; a cost fits while the debt after it stays within one window. Whole
+        -- microseconds and the fraction are kept apart, so no rounding drifts.
+        local h = redis.call('HMGET', key, 't', 'f')
+        local tat, frac = tonumber(h[1]), tonumber(h[2]) or 0
+        local debt, dfrac = 0, 0
+        if tat ~= nil and (tat > now or (tat == now and frac > 0)) then
+            debt, dfrac = tat - now, frac
+        end
+        if debt == 0 and dfrac == 0 then
+            avail[i] = limit
+            reset[i] = now
+        else
+            avail[i] = limit - ceil((debt * limit + dfrac) / win)
+            reset[i] = tat + ((frac > 0) and 1 or 0)
+        end
+        local cf = cost * fmod(win, limit)
+        local sum = dfrac + fmod(cf, limit)
+        local after = debt + cost * floor(win / limit) + floor(cf / limit) + ((sum >= limit) and 1 or 0)
+        local afrac = (sum >= limit) and (sum - limit) or sum
+        s1[i], s2[i] = after, afrac
+        if after < win or (after == win and afrac == 0) then
+            wait[i] = 0
+        else
+            wait[i] = after - win + ((afrac > 0) and 1 or 0)
+        end
+    else
+        -- counter: estimate = previous * (win - elapsed) / win + current, over epoch-aligned windows
+        local start = now - fmod(now, win)
+        local h = redis.call('HMGET', key, 's', 'c', 'p')
+        local s, c, p = tonumber(h[1]), tonumber(h[2]) or 0, tonumber(h[3]) or 0
+        if s == nil then
+            s, c, p = start, 0, 0
+        elseif s < start then
+            if start - win == s then p = c else p = 0 end
+            s, c = start, 0
+        elseif s > start then
+            t = s
+        end
+        s1[i], s2[i], s3[i] = s, c, p
+        local elapsed = t - s
+        avail[i] = max(0, limit - c - ceil(p * (win - elapsed) / win))
+        local room = limit - c - cost
+        local w
+        if room >= 0 and p * (win - elapsed) <= room * win then
+            w = 0
+        elseif room >= 0 then
+            local fits_at = win - min(floor(room * win / p), win)
+            if fits_at < win then
+                w = s + fits_at - t
+            end
+        end
+        if w == nil then
+            -- only in the next window, where the current count becomes the previous one
+            local fits_at = (c == 0) and 0 or (win - min(floor((limit - cost) * win / c), win))
+            w = s + win + fits_at - t
+        end
+        wait[i] = w
+        if c > 0 then
+            reset[i] = s + 2 * win
+        elseif p > 0 then
+            reset[i] = s + win
+        else
+            reset[i] = t
         end
     end
-    b.available = b.available - cost
-    b.reset = b.now + b.win
-    expire(b.key, b.reset, b.now)
+    t_[i] = t
 end
 
-local fixed = {}
-function fixed.load(b)
-    local start = now - fmod(now, b.win)
-    local h = redis.call('HMGET', b.key, 's', 'n')
-    local s, n = tonumber(h[1]), tonumber(h[2]) or 0
-    b.now = now
-    if s == nil or s < start then
-        s, n = start, 0
-    elseif s > start then
-        b.now = s -- the clock stepped back: stay in the later window
-    end
-    b.s, b.n = s, n
-    b.available = b.limit - n
-    b.wait = (n + cost <= b.limit) and 0 or (s + b.win - b.now)
-    b.reset = (n == 0) and b.now or (s + b.win)
-end
-function fixed.consume(b)
-    b.n = b.n + cost
-    redis.call('HSET', b.key, 's', string.format('%d', b.s), 'n', b.n)
-    b.available = b.limit - b.n
-    b.reset = b.s + b.win
-    expire(b.key, b.reset, b.now)
-end
-
--- GCRA: TAT = t + f/limit microseconds, the moment the bucket is full again. Each unit is worth
--- win/limit microseconds of debt; a cost fits while the debt after it stays within one window.
--- Whole microseconds and a fraction in 1/limit are kept apart, so no rounding drifts.
-local token = {}
-function token.load(b)
-    local h = redis.call('HMGET', b.key, 't', 'f')
-    local t, f = tonumber(h[1]), tonumber(h[2]) or 0
-    b.now = now
-    local debt, dfrac = 0, 0
-    if t ~= nil and (t > now or (t == now and f > 0)) then
-        debt, dfrac = t - now, f
-    end
-    local limit, win = b.limit, b.win
-    if debt == 0 and dfrac == 0 then
-        b.available = limit
-        b.reset = now
-    else
-        b.available = limit - ceil((debt * limit + dfrac) / win)
-        b.reset = t + ((f > 0) and 1 or 0)
-    end
-    local cf = cost * fmod(win, limit)
-    local sum = dfrac + fmod(cf, limit)
-    local carry = (sum >= limit) and 1 or 0
-    b.adebt = debt + cost * floor(win / limit) + floor(cf / limit) + carry
-    b.afrac = (sum >= limit) and (sum - limit) or sum
-    if b.adebt < win or (b.adebt == win and b.afrac == 0) then
-        b.wait = 0
-    else
-        b.wait = b.adebt - win + ((b.afrac > 0) and 1 or 0)
-    end
-end
-function token.consume(b)
-    local t = b.now + b.adebt
-    redis.call('HSET', b.key, 't', string.format('%d', t), 'f', string.format('%d', b.afrac))
-    b.available = b.limit - ceil((b.adebt * b.limit + b.afrac) / b.win)
-    b.reset = t + ((b.afrac > 0) and 1 or 0)
-    expire(b.key, b.reset, b.now)
-end
-
--- estimate = previous * (window - elapsed) / window + current; a cost fits while estimate + cost <= limit
-local counter = {}
-function counter.load(b)
-    local win, limit = b.win, b.limit
-    local start = now - fmod(now, win)
-    local h = redis.call('HMGET', b.key, 's', 'c', 'p')
-    local s, c, p = tonumber(h[1]), tonumber(h[2]) or 0, tonumber(h[3]) or 0
-    b.now = now
-    if s == nil then
-        s, c, p = start, 0, 0
-    elseif s < start then
-        if start - win == s then p = c else p = 0 end
-        s, c = start, 0
-    elseif s > start then
-        b.now = s -- the clock stepped back: stay in the later window
-    end
-    b.s, b.c, b.p = s, c, p
-    local elapsed = b.now - s
-    b.available = max(0, limit - c - ceil(p * (win - elapsed) / win))
-    local room = limit - c - cost
-    b.wait = nil
-    if room >= 0 and p * (win - elapsed) <= room * win then
-        b.wait = 0
-    elseif room >= 0 then
-        local fits_at = win - min(floor(room * win / p), win)
-        if fits_at < win then
-            b.wait = s + fits_at - b.now
-        end
-    end
-    if b.wait == nil then
-        local fits_at = (c == 0) and 0 or (win - min(floor((limit - cost) * win / c), win))
-        b.wait = s + win + fits_at - b.now
-    end
-    if c > 0 then
-        b.reset = s + 2 * win
-    elseif p > 0 then
-        b.reset = s + win
-    else
-        b.reset = b.now
-    end
-end
-function counter.consume(b)
-    b.c = b.c + cost
-    redis.call('HSET', b.key, 's', string.format('%d', b.s), 'c', b.c, 'p', b.p)
-    b.available = max(0, b.limit - b.c - ceil(b.p * (b.win - (b.now - b.s)) / b.win))
-    b.reset = b.s + 2 * b.win
-    expire(b.key, b.reset, b.now)
-end
-
-local algorithms = {log = log, fixed = fixed, token = token, counter = counter}
-
-local buckets = {}
-for i = 1, #KEYS do
-    local a = 3 * i
-    local b = {key = KEYS[i], alg = algorithms[ARGV[a]], limit = tonumber(ARGV[a + 1]), win = tonumber(ARGV[a + 2]) * 1000}
-    b.alg.load(b)
-    buckets[i] = b
-end
-
-local function ms(us)
-    return ceil(us / 1000)
-end
-
--- Blocked: the bucket waited for longest; among equal waits, fewest units free, then whole last.
+-- Blocked: report the bucket waited for longest; among equal waits, fewest units free, then whole last.
 local worst
-for _, b in ipairs(buckets) do
-    if b.wait > 0 and (worst == nil or b.wait > worst.wait
-            or (b.wait == worst.wait and (b.available < worst.available
-                or (b.available == worst.available and b.reset > worst.reset)))) then
-        worst = b
+for i = 1, n do
+    local w = wait[i]
+    if w > 0 and (worst == nil or w > wait[worst] or (w == wait[worst] and (avail[i] < avail[worst]
+            or (avail[i] == avail[worst] and reset[i] > reset[worst])))) then
+        worst = i
     end
 end
 if worst then
-    return {0, worst.limit, worst.available, ms(worst.reset), ms(worst.wait)}
+    return {0, tonumber(ARGV[3 * worst + 1]), avail[worst], ceil(reset[worst] / 1000), ceil(wait[worst] / 1000)}
 end
 
--- Allowed: every bucket consumes; report the one with the fewest units left, then whole last.
-local tightest
-for _, b in ipairs(buckets) do
-    b.alg.consume(b)
-    if tightest == nil or b.available < tightest.available
-            or (b.available == tightest.available and b.reset > tightest.reset) then
-        tightest = b
+-- Phase 2, allowed: every bucket consumes; report the one with the fewest units left, then whole last.
+local tight
+for i = 1, n do
+    local key, alg = KEYS[i], ARGV[3 * i]
+    local limit, win = tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2]) * 1000
+    local t = t_[i]
+    if alg == 'log' then
+        -- one member per unit, unique by time and position (positions grow within one microsecond)
+        local stamp = string.format('%d', t)
+        local args = {}
+        for j = 1, cost do
+            args[#args + 1] = stamp
+            args[#args + 1] = stamp .. ':' .. (s1[i] + j)
+            if #args >= 1000 or j == cost then
+                redis.call('ZADD', key, unpack(args))
+                args = {}
+            end
+        end
+        redis.call('PEXPIRE', key, ceil(win / 1000) + SLACK_MS)
+        avail[i] = avail[i] - cost
+        reset[i] = t + win
+    elseif alg == 'fixed' then
+        local s, c = s1[i], s2[i]
+        redis.call('HSET', key, 's', string.format('%d', s), 'n', c + cost)
+        if c == 0 then
+            redis.call('PEXPIRE', key, ceil((s + win - t) / 1000) + SLACK_MS) -- the window's end
+        end
+        avail[i] = limit - c - cost
+        reset[i] = s + win
+    elseif alg == 'token' then
+        local after, afrac = s1[i], s2[i]
+        local tat = t + after
+        redis.call('HSET', key, 't', string.format('%d', tat), 'f', string.format('%d', afrac))
+        reset[i] = tat + ((afrac > 0) and 1 or 0)
+        redis.call('PEXPIRE', key, ceil((reset[i] - t) / 1000) + SLACK_MS) -- full again
+        avail[i] = limit - ceil((after * limit + afrac) / win)
+    else
+        local s, c, p = s1[i], s2[i], s3[i]
+        redis.call('HSET', key, 's', string.format('%d', s), 'c', c + cost, 'p', p)
+        if c == 0 then
+            redis.call('PEXPIRE', key, ceil((s + 2 * win - t) / 1000) + SLACK_MS) -- both windows gone
+        end
+        avail[i] = max(0, limit - c - cost - ceil(p * (win - (t - s)) / win))
+        reset[i] = s + 2 * win
+    end
+    if tight == nil or avail[i] < avail[tight] or (avail[i] == avail[tight] and reset[i] > reset[tight]) then
+        tight = i
     end
 end
-return {1, tightest.limit, tightest.available, ms(tightest.reset), 0}
+return {1, tonumber(ARGV[3 * tight + 1]), avail[tight], ceil(reset[tight] / 1000), 0}

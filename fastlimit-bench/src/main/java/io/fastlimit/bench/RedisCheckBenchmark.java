@@ -1,0 +1,147 @@
+package io.fastlimit.bench;
+
+import io.fastlimit.Algorithm;
+import io.fastlimit.backends.redis.RedisBackend;
+import io.fastlimit.rules.BucketConfig;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.redisson.Bucket4jRedisson;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.redisson.Redisson;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RateType;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+
+/**
+ * One allowed rate-limit check against a local Redis, with 16 and 64 concurrent callers: fastlimit's
+ * {@link RedisBackend} (each algorithm), Bucket4j's Redisson proxy manager and Redisson's own
+ * {@link RRateLimiter}, all on one Redisson client configured alike, over 1,000 keys.
+ *
+ * <p>Every limiter is given a limit far above what the benchmark reaches, so every check is allowed.
+ * Run with {@code fastlimit-bench/redis-bench.sh}, which starts a redis-server, measures the floor
+ * (redis-benchmark running EVALSHA of a one-line script) and then this benchmark, in one go.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode({Mode.Throughput, Mode.SampleTime})
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class RedisCheckBenchmark {
+
+    @Param({"fastlimit-SLIDING_WINDOW", "fastlimit-FIXED_WINDOW", "fastlimit-TOKEN_BUCKET",
+            "fastlimit-SLIDING_WINDOW_COUNTER", "bucket4j-redisson", "redisson-RRateLimiter"})
+    public String limiter;
+
+    @Param("redis://127.0.0.1:6390")
+    public String url;
+
+    private static final int KEYS = 1_000;
+    private static final long LIMIT_PER_SECOND = 1_000_000_000L;
+
+    private RedissonClient client;
+    private IntPredicate check;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Config config = new Config();
+        config.setCodec(StringCodec.INSTANCE);
+        config.useSingleServer().setAddress(url)
+                .setConnectionPoolSize(64).setConnectionMinimumIdleSize(64)
+                .setTimeout(5_000).setRetryAttempts(0);
+        client = Redisson.create(config);
+        client.getKeys().flushall();
+        String[] keys = new String[KEYS];
+        for (int i = 0; i < KEYS; i++) {
+            keys[i] = "bench:api:ip:{10.0." + (i >>> 8) + "." + (i & 0xff) + "}";
+        }
+        check = create(keys);
+        for (int i = 0; i < KEYS; i++) {
+            if (!check.test(i)) {
+                throw new IllegalStateException(limiter + " refused a check during set-up");
+            }
+        }
+    }
+
+    private IntPredicate create(String[] keys) {
+        if (limiter.startsWith("fastlimit-")) {
+            Algorithm algorithm = Algorithm.valueOf(limiter.substring("fastlimit-".length()));
+            RedisBackend backend = RedisBackend.builder().client(client).timeout(Duration.ofSeconds(5)).build();
+            BucketConfig bucket = new BucketConfig(LIMIT_PER_SECOND, Duration.ofSeconds(1), algorithm);
+            return i -> backend.checkAndIncrement(keys[i], bucket, 1).allowed();
+        }
+        if (limiter.equals("bucket4j-redisson")) {
+            ProxyManager<String> proxies = Bucket4jRedisson.casBasedBuilder(((Redisson) client).getCommandExecutor())
+                    .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                    .build();
+            BucketConfiguration configuration = BucketConfiguration.builder()
+                    .addLimit(Bandwidth.builder().capacity(LIMIT_PER_SECOND).refillGreedy(LIMIT_PER_SECOND, Duration.ofSeconds(1)).build())
+                    .build();
+            io.github.bucket4j.distributed.BucketProxy[] buckets = new io.github.bucket4j.distributed.BucketProxy[KEYS];
+            for (int i = 0; i < KEYS; i++) {
+                buckets[i] = proxies.builder().build(keys[i], () -> configuration);
+            }
+            return i -> buckets[i].tryConsume(1);
+        }
+        if (limiter.equals("redisson-RRateLimiter")) {
+            RRateLimiter[] limiters = new RRateLimiter[KEYS];
+            for (int i = 0; i < KEYS; i++) {
+                limiters[i] = client.getRateLimiter(keys[i]);
+                limiters[i].trySetRate(RateType.OVERALL, LIMIT_PER_SECOND, Duration.ofSeconds(1));
+            }
+            return i -> limiters[i].tryAcquire();
+        }
+        throw new IllegalArgumentException("Unknown limiter " + limiter);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        client.shutdown();
+    }
+
+    /** Each caller walks the keys from its own random start. */
+    @State(Scope.Thread)
+    public static class Cursor {
+        int next = ThreadLocalRandom.current().nextInt(KEYS);
+
+        int advance() {
+            int index = next;
+            next = index + 1 == KEYS ? 0 : index + 1;
+            return index;
+        }
+    }
+
+    @Benchmark
+    @Threads(16)
+    public boolean callers16(Cursor cursor) {
+        return check.test(cursor.advance());
+    }
+
+    @Benchmark
+    @Threads(64)
+    public boolean callers64(Cursor cursor) {
+        return check.test(cursor.advance());
+    }
+}
