@@ -246,7 +246,9 @@ public final class FastLimit implements AutoCloseable {
         String key = scope.keyStart + id + "}";
         BackendResult result;
         try {
-            result = backend.checkAndIncrement(key, scope.buckets, bound.cost);
+            result = scope.single != null
+                    ? backend.checkAndIncrement(key, scope.single, bound.cost)
+                    : backend.checkAndIncrement(key, scope.buckets, bound.cost);
         } catch (RuntimeException e) {
             return onBackendFailure(bound, scope, key, e);
         }
@@ -341,11 +343,14 @@ public final class FastLimit implements AutoCloseable {
     private static final class ScopeBinding {
         final Scope scope;
         final List<BucketConfig> buckets;
+        /** The only bucket of a one-rate scope, the common case, checked without a list; else null. */
+        final BucketConfig single;
         final String keyStart;
 
         private ScopeBinding(Scope scope, List<BucketConfig> buckets, String keyStart) {
             this.scope = scope;
             this.buckets = buckets;
+            this.single = buckets.size() == 1 ? buckets.get(0) : null;
             this.keyStart = keyStart;
         }
 

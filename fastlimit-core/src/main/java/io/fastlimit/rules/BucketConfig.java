@@ -15,6 +15,8 @@ public final class BucketConfig {
     private final Duration window;
     private final long windowMillis;
     private final Algorithm algorithm;
+    /** Cached: backends look buckets up by their config on every check. */
+    private final int hashCode;
 
     /**
      * @param limit     requests per window, from 1 to {@link Rate#MAX_LIMIT}
@@ -28,6 +30,7 @@ public final class BucketConfig {
         this.window = checked.window();
         this.windowMillis = checked.windowMillis();
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+        this.hashCode = Objects.hash(limit, windowMillis, algorithm);
     }
 
     /** A bucket for {@code rate} counted by {@code algorithm}. */
@@ -59,7 +62,7 @@ public final class BucketConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(limit, windowMillis, algorithm);
+        return hashCode;
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -83,8 +84,10 @@ public final class RedisBackend implements Backend {
     /** The circuit's time: the system clock, or the test clock so tests need not wait. */
     private final Clock clock;
     private final Circuit circuit = new Circuit(CIRCUIT_FAILURES, CIRCUIT_OPEN_MS);
-    /** The argument lists of each bucket list seen, worked out once. */
+    /** The key suffixes and script arguments of each bucket list seen, worked out once. */
     private final ConcurrentHashMap<List<BucketConfig>, Buckets> compiled = new ConcurrentHashMap<>();
+    /** The same for single buckets, so the common check builds no list to look itself up. */
+    private final ConcurrentHashMap<BucketConfig, Buckets> single = new ConcurrentHashMap<>();
     /** Matches every key this backend writes, by the bucket suffix it adds, and nothing else likely. */
     private static final String ALL_BUCKET_KEYS = "*}:[0-9]*/[0-9]*ms:[cflt]*";
 
@@ -120,8 +123,23 @@ public final class RedisBackend implements Backend {
     }
 
     @Override
+    public BackendResult checkAndIncrement(String key, BucketConfig bucket, int cost) {
+        Buckets compiledBucket = single.get(bucket);
+        if (compiledBucket == null) {
+            compiledBucket = compile(List.of(bucket));
+            if (single.size() < 10_000) {
+                single.putIfAbsent(bucket, compiledBucket);
+            }
+        }
+        return await(start(key, compiledBucket, cost));
+    }
+
+    @Override
     public BackendResult checkAndIncrement(String key, List<BucketConfig> buckets, int cost) {
-        CompletableFuture<BackendResult> call = start(key, buckets, cost);
+        return await(start(key, buckets, cost));
+    }
+
+    private BackendResult await(CompletableFuture<BackendResult> call) {
         try {
             return call.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -150,20 +168,32 @@ public final class RedisBackend implements Backend {
     }
 
     private CompletableFuture<BackendResult> start(String key, List<BucketConfig> buckets, int cost) {
+        Buckets compiledBuckets = compiled.get(buckets);
+        if (compiledBuckets == null) {
+            compiledBuckets = compile(buckets);
+            if (compiled.size() < 10_000) {
+                compiled.putIfAbsent(compiledBuckets.configs, compiledBuckets);
+            }
+        }
+        return start(key, compiledBuckets, cost);
+    }
+
+    private CompletableFuture<BackendResult> start(String key, Buckets compiledBuckets, int cost) {
         if (!circuit.allowsCall(clock.millis())) {
             return CompletableFuture.failedFuture(new BackendUnavailableException(
                     "Redis failed " + CIRCUIT_FAILURES + " times in a row; not calling it for up to " + CIRCUIT_OPEN_MS + " ms"));
         }
-        Buckets compiledBuckets = compiled.get(buckets);
-        if (compiledBuckets == null) {
-            compiledBuckets = compile(buckets);
-        }
         String base = hashTagged(key);
-        List<Object> keys = new ArrayList<>(compiledBuckets.suffixes.length);
-        for (String suffix : compiledBuckets.suffixes) {
-            keys.add(base + suffix);
+        List<Object> keys;
+        if (compiledBuckets.suffixes.length == 1) {
+            keys = Collections.singletonList(base + compiledBuckets.suffixes[0]);
+        } else {
+            keys = new ArrayList<>(compiledBuckets.suffixes.length);
+            for (String suffix : compiledBuckets.suffixes) {
+                keys.add(base + suffix);
+            }
         }
-        Object[] args = compiledBuckets.arguments(cost, testClock == null ? "" : Long.toString(testClock.millis()));
+        Object[] args = compiledBuckets.arguments(cost, testClock == null ? null : testClock.millis());
         CompletableFuture<BackendResult> result = new CompletableFuture<>();
         RFuture<List<Long>> sent = script.evalShaAsync(base, RScript.Mode.READ_WRITE, SCRIPT_SHA, RScript.ReturnType.MULTI, keys, args);
         sent.whenComplete((reply, error) -> {
@@ -212,15 +242,11 @@ public final class RedisBackend implements Backend {
         return error.getClass().getSimpleName() + ": " + message.substring(0, Math.min(end, 160));
     }
 
-    private Buckets compile(List<BucketConfig> buckets) {
+    private static Buckets compile(List<BucketConfig> buckets) {
         if (buckets.isEmpty()) {
             throw new IllegalArgumentException("No bucket to check: expected at least one");
         }
-        Buckets result = new Buckets(List.copyOf(buckets));
-        if (compiled.size() < 10_000) {
-            compiled.putIfAbsent(result.configs, result);
-        }
-        return result;
+        return new Buckets(List.copyOf(buckets));
     }
 
     /** Keys built by the limiter carry a hash tag; anything else gets one, so its buckets share a slot. */
@@ -301,6 +327,8 @@ public final class RedisBackend implements Backend {
         final List<BucketConfig> configs;
         final String[] suffixes;
         final String[] bucketArguments;
+        /** The arguments of the most common call, cost 1 on the server's clock: shared, never changed. */
+        final Object[] costOneOnServerClock;
 
         Buckets(List<BucketConfig> configs) {
             this.configs = configs;
@@ -315,9 +343,14 @@ public final class RedisBackend implements Backend {
                 bucketArguments[3 * i + 1] = Long.toString(bucket.limit());
                 bucketArguments[3 * i + 2] = Long.toString(bucket.windowMillis());
             }
+            costOneOnServerClock = build(1, "");
         }
 
-        Object[] arguments(int cost, String nowMs) {
+        /** The script's arguments; {@code nowMs} is null to read the server's clock. */
+        Object[] arguments(int cost, Long nowMs) {
+            if (cost == 1 && nowMs == null) {
+                return costOneOnServerClock;
+            }
             if (cost < 1) {
                 throw new IllegalArgumentException("Invalid cost " + cost + ": expected 1 or more");
             }
@@ -326,6 +359,10 @@ public final class RedisBackend implements Backend {
                     throw new IllegalArgumentException("Invalid cost " + cost + ": larger than the limit of " + bucket);
                 }
             }
+            return build(cost, nowMs == null ? "" : nowMs.toString());
+        }
+
+        private Object[] build(int cost, String nowMs) {
             Object[] args = new Object[2 + bucketArguments.length];
             args[0] = Integer.toString(cost);
             args[1] = nowMs;
