@@ -161,7 +161,7 @@ public final class FastLimit implements AutoCloseable {
             if (!decision.allowed()) {
                 return decision;
             }
-            if (isTighter(decision, tightest)) {
+            if (decision.isTighterThan(tightest)) {
                 tightest = decision;
             }
         }
@@ -289,19 +289,6 @@ public final class FastLimit implements AutoCloseable {
         }
         return new RateLimitDecision(false, true, false, result.limit(), result.remaining(), result.resetMs(),
                 Math.max(1, result.retryAfterMs()), bound.rule.name(), windowMillis, headerStyle, nowMs);
-    }
-
-    private static boolean isTighter(RateLimitDecision candidate, RateLimitDecision current) {
-        if (!candidate.limited()) {
-            return false;
-        }
-        if (!current.limited()) {
-            return true;
-        }
-        if (candidate.remaining() != current.remaining()) {
-            return candidate.remaining() < current.remaining();
-        }
-        return candidate.resetMs() > current.resetMs();
     }
 
     /** A peer address that is not an IP (a Unix socket, a broken proxy) still gets one bucket. */
@@ -493,49 +480,85 @@ public final class FastLimit implements AutoCloseable {
         }
 
         /**
-         * Applies the settings found in {@code env} (usually {@code System.getenv()}); variables not
-         * set keep what the builder has:
+         * The settings {@link #set(String, String)} takes by name, as written in {@code web.xml}
+         * init-params; each is also read by {@link #env(Map)} from {@code FASTLIMIT_} and the name in
+         * upper case with underscores ({@code key-prefix} from {@code FASTLIMIT_KEY_PREFIX}).
+         */
+        public static final List<String> SETTINGS = List.of("redis-url", "algorithm", "key-prefix", "headers",
+                "dry-run", "exempt-ips", "trusted-proxies", "client-ip-header", "failure-policy");
+
+        /**
+         * Applies one setting written as text, as configuration files and the environment hold them:
          * <ul>
-         *   <li>{@code FASTLIMIT_REDIS_URL}: {@link #redisUrl}</li>
-         *   <li>{@code FASTLIMIT_ALGORITHM}: {@code sliding_window}, {@code fixed_window},
-         *       {@code token_bucket}, {@code sliding_window_counter}</li>
-         *   <li>{@code FASTLIMIT_KEY_PREFIX}: {@link #keyPrefix}</li>
-         *   <li>{@code FASTLIMIT_DRY_RUN}: {@code true}/{@code false} (also 1/0, yes/no, on/off)</li>
-         *   <li>{@code FASTLIMIT_TRUSTED_PROXIES}: a number of hops, {@link #trustedProxies}</li>
-         *   <li>{@code FASTLIMIT_EXEMPT_IPS}: addresses and ranges separated by commas</li>
-         *   <li>{@code FASTLIMIT_HEADERS}: {@code x-ratelimit}, {@code ietf}, {@code none}</li>
-         *   <li>{@code FASTLIMIT_FAILURE_POLICY}: {@code open}, {@code closed}, {@code local}</li>
+         *   <li>{@code redis-url}: {@link #redisUrl}</li>
+         *   <li>{@code algorithm}: {@code sliding_window}, {@code fixed_window}, {@code token_bucket},
+         *       {@code sliding_window_counter}</li>
+         *   <li>{@code key-prefix}: {@link #keyPrefix}</li>
+         *   <li>{@code headers}: {@code x-ratelimit}, {@code ietf}, {@code none}</li>
+         *   <li>{@code dry-run}: {@code true}/{@code false} (also 1/0, yes/no, on/off)</li>
+         *   <li>{@code exempt-ips}: addresses and CIDR ranges separated by commas or spaces</li>
+         *   <li>{@code trusted-proxies}: a number of hops, {@link #trustedProxies}</li>
+         *   <li>{@code client-ip-header}: {@code X-Forwarded-For} or {@code Forwarded}</li>
+         *   <li>{@code failure-policy}: {@code open}, {@code closed}, {@code local}</li>
          * </ul>
+         *
+         * @throws IllegalArgumentException for an unknown name, or a value saying what is accepted
+         */
+        public Builder set(String name, String value) {
+            String v = value == null ? "" : value.trim();
+            switch (name) {
+                case "redis-url":
+                    return redisUrl(v);
+                case "algorithm":
+                    return algorithm(Algorithm.parse(v));
+                case "key-prefix":
+                    return keyPrefix(v);
+                case "headers":
+                    return headers(HeaderStyle.parse(v));
+                case "dry-run":
+                    return dryRun(parseBoolean(v));
+                case "exempt-ips":
+                    return exemptIps(splitList(v));
+                case "trusted-proxies":
+                    return trustedProxies(parseHops(v));
+                case "client-ip-header":
+                    return clientIpHeader(v);
+                case "failure-policy":
+                    return failurePolicy(FailurePolicy.parse(v));
+                default:
+                    throw new IllegalArgumentException("Unknown setting '" + name + "': expected one of " + SETTINGS);
+            }
+        }
+
+        /**
+         * Applies the {@code FASTLIMIT_*} variables found in {@code env} (usually
+         * {@code System.getenv()}); variables not set keep what the builder has. The variables are
+         * {@code FASTLIMIT_REDIS_URL}, {@code FASTLIMIT_ALGORITHM}, {@code FASTLIMIT_KEY_PREFIX},
+         * {@code FASTLIMIT_HEADERS}, {@code FASTLIMIT_DRY_RUN}, {@code FASTLIMIT_EXEMPT_IPS},
+         * {@code FASTLIMIT_TRUSTED_PROXIES}, {@code FASTLIMIT_CLIENT_IP_HEADER} and
+         * {@code FASTLIMIT_FAILURE_POLICY}, with the values {@link #set(String, String)} takes.
          *
          * @throws IllegalArgumentException naming the variable and its bad value
          */
         public Builder env(Map<String, String> env) {
-            String value;
-            if ((value = setting(env, "FASTLIMIT_REDIS_URL")) != null) {
-                redisUrl(value);
-            }
-            if ((value = setting(env, "FASTLIMIT_ALGORITHM")) != null) {
-                algorithm(named("FASTLIMIT_ALGORITHM", value, Algorithm::parse));
-            }
-            if ((value = setting(env, "FASTLIMIT_KEY_PREFIX")) != null) {
-                apply("FASTLIMIT_KEY_PREFIX", value, this::keyPrefix);
-            }
-            if ((value = setting(env, "FASTLIMIT_DRY_RUN")) != null) {
-                dryRun(named("FASTLIMIT_DRY_RUN", value, Builder::parseBoolean));
-            }
-            if ((value = setting(env, "FASTLIMIT_TRUSTED_PROXIES")) != null) {
-                trustedProxies(named("FASTLIMIT_TRUSTED_PROXIES", value, Builder::parseHops));
-            }
-            if ((value = setting(env, "FASTLIMIT_EXEMPT_IPS")) != null) {
-                apply("FASTLIMIT_EXEMPT_IPS", value, v -> exemptIps(splitList(v)));
-            }
-            if ((value = setting(env, "FASTLIMIT_HEADERS")) != null) {
-                headers(named("FASTLIMIT_HEADERS", value, HeaderStyle::parse));
-            }
-            if ((value = setting(env, "FASTLIMIT_FAILURE_POLICY")) != null) {
-                failurePolicy(named("FASTLIMIT_FAILURE_POLICY", value, FailurePolicy::parse));
+            for (String setting : SETTINGS) {
+                String variable = envVariable(setting);
+                String value = env.get(variable);
+                if (value != null && !value.isBlank()) {
+                    try {
+                        set(setting, value);
+                    } catch (IllegalArgumentException e) {
+                        String shown = setting.equals("redis-url") ? redactPassword(value.trim()) : value.trim();
+                        throw new IllegalArgumentException("Invalid " + variable + "='" + shown + "': " + e.getMessage(), e);
+                    }
+                }
             }
             return this;
+        }
+
+        /** {@code key-prefix} → {@code FASTLIMIT_KEY_PREFIX}. */
+        public static String envVariable(String setting) {
+            return "FASTLIMIT_" + setting.toUpperCase(Locale.ROOT).replace('-', '_');
         }
 
         /**
@@ -584,29 +607,9 @@ public final class FastLimit implements AutoCloseable {
             }
         }
 
-        /** {@code redis://user:secret@host} → {@code redis://user:***@host}, for messages. */
-        static String redactPassword(String url) {
-            return url.replaceAll("(://[^:@/]*:)[^@/]*@", "$1***@");
-        }
-
-        private static String setting(Map<String, String> env, String name) {
-            String value = env.get(name);
-            return value == null || value.isBlank() ? null : value.trim();
-        }
-
-        private static <T> T named(String variable, String value, java.util.function.Function<String, T> parser) {
-            try {
-                return parser.apply(value);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Invalid " + variable + "='" + value + "': " + e.getMessage(), e);
-            }
-        }
-
-        private static void apply(String variable, String value, java.util.function.Consumer<String> setter) {
-            named(variable, value, v -> {
-                setter.accept(v);
-                return null;
-            });
+        /** {@code redis://user:secret@host} → {@code redis://user:***@host}, for messages and logs. */
+        public static String redactPassword(String url) {
+            return url == null ? null : url.replaceAll("(://[^:@/]*:)[^@/]*@", "$1***@");
         }
 
         static boolean parseBoolean(String value) {

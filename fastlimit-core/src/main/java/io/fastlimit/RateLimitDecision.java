@@ -105,6 +105,23 @@ public final class RateLimitDecision {
         return windowMillis;
     }
 
+    /**
+     * Whether this decision should be reported rather than {@code other} when both apply to one
+     * request: it limited the request, and has fewer units left, or as many and a later reset.
+     */
+    public boolean isTighterThan(RateLimitDecision other) {
+        if (!limited) {
+            return false;
+        }
+        if (!other.limited) {
+            return true;
+        }
+        if (remaining != other.remaining) {
+            return remaining < other.remaining;
+        }
+        return resetMs > other.resetMs;
+    }
+
     /** Hands each response header of this decision to {@code sink}, e.g. {@code response::setHeader}. */
     public void forEachHeader(BiConsumer<String, String> sink) {
         headerStyle.write(this, decidedAtMs, sink);

@@ -394,6 +394,21 @@ class FastLimitTest {
     }
 
     @Test
+    void settingsByNameAreTheEnvironmentsAndWebXmls() {
+        FastLimit limiter = FastLimit.builder()
+                .env(Map.of("FASTLIMIT_CLIENT_IP_HEADER", "Forwarded", "FASTLIMIT_TRUSTED_PROXIES", "1"))
+                .set("key-prefix", " shop ")
+                .build();
+        assertThat(limiter.keyPrefix()).isEqualTo("shop");
+        assertThat(limiter.clientIp(withHeaders("10.9.9.9", Map.of("Forwarded", "for=203.0.113.8"), null)))
+                .isEqualTo("203.0.113.8");
+        assertThat(FastLimit.Builder.SETTINGS).contains("redis-url", "client-ip-header");
+        assertThat(FastLimit.Builder.envVariable("client-ip-header")).isEqualTo("FASTLIMIT_CLIENT_IP_HEADER");
+        assertThatThrownBy(() -> FastLimit.builder().set("colour", "blue"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'colour'").hasMessageContaining("key-prefix");
+    }
+
+    @Test
     void emptyEnvironmentGivesTheDefaults() {
         FastLimit limiter = FastLimit.builder().env(Map.of("FASTLIMIT_ALGORITHM", " ")).build();
         assertThat(limiter.algorithm()).isEqualTo(Algorithm.SLIDING_WINDOW);

@@ -181,7 +181,7 @@ public final class FastLimitFilter implements Filter {
             return;
         }
         Object earlier = request.getAttribute(DECISION_ATTRIBUTE);
-        if (!decision.allowed() || !(earlier instanceof RateLimitDecision e) || isTighter(decision, e)) {
+        if (!decision.allowed() || !(earlier instanceof RateLimitDecision e) || decision.isTighterThan(e)) {
             request.setAttribute(DECISION_ATTRIBUTE, decision);
             if (!response.isCommitted()) {
                 decision.forEachHeader(response::setHeader);
@@ -288,14 +288,6 @@ public final class FastLimitFilter implements Filter {
 
     private static boolean isPreflight(HttpServletRequest request) {
         return "OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null;
-    }
-
-    /** Fewer units left, or as many and a later reset: the decision a client should be told about. */
-    private static boolean isTighter(RateLimitDecision candidate, RateLimitDecision current) {
-        if (candidate.remaining() != current.remaining()) {
-            return candidate.remaining() < current.remaining();
-        }
-        return candidate.resetMs() > current.resetMs();
     }
 
     /** The default answer to a blocked request: the JSON body, with its length. */

@@ -151,30 +151,9 @@ final class FilterSettings {
     static FastLimit.Builder limiterBuilder(String filterName, Map<String, String> limiterParams,
                                             Map<String, String> env) {
         FastLimit.Builder builder = FastLimit.builder().env(env);
-        Map<String, String> p = limiterParams;
-        if (p.containsKey(REDIS_URL)) {
-            parse(filterName, p, REDIS_URL, p.get(REDIS_URL), builder::redisUrl);
-        }
-        if (p.containsKey(KEY_PREFIX)) {
-            parse(filterName, p, KEY_PREFIX, p.get(KEY_PREFIX), builder::keyPrefix);
-        }
-        if (p.containsKey(HEADERS)) {
-            builder.headers(parse(filterName, p, HEADERS, p.get(HEADERS), HeaderStyle::parse));
-        }
-        if (p.containsKey(DRY_RUN)) {
-            builder.dryRun(parse(filterName, p, DRY_RUN, p.get(DRY_RUN), FilterSettings::parseBoolean));
-        }
-        if (p.containsKey(EXEMPT_IPS)) {
-            parse(filterName, p, EXEMPT_IPS, p.get(EXEMPT_IPS), v -> builder.exemptIps(splitList(v)));
-        }
-        if (p.containsKey(TRUSTED_PROXIES)) {
-            builder.trustedProxies(parse(filterName, p, TRUSTED_PROXIES, p.get(TRUSTED_PROXIES), FilterSettings::parseHops));
-        }
-        if (p.containsKey(CLIENT_IP_HEADER)) {
-            parse(filterName, p, CLIENT_IP_HEADER, p.get(CLIENT_IP_HEADER), builder::clientIpHeader);
-        }
-        if (p.containsKey(FAILURE_POLICY)) {
-            builder.failurePolicy(parse(filterName, p, FAILURE_POLICY, p.get(FAILURE_POLICY), FailurePolicy::parse));
+        for (Map.Entry<String, String> param : limiterParams.entrySet()) {
+            // every limiter-level init-param is a limiter setting of the same name
+            parse(filterName, limiterParams, param.getKey(), param.getValue(), v -> builder.set(param.getKey(), v));
         }
         return builder;
     }
@@ -249,7 +228,7 @@ final class FilterSettings {
 
     /** {@code redis://user:secret@host} → {@code redis://user:***@host}, for messages. */
     static String redactPassword(String url) {
-        return url.replaceAll("(://[^:@/]*:)[^@/]*@", "$1***@");
+        return FastLimit.Builder.redactPassword(url);
     }
 
     private static <T> T parse(String filterName, Map<String, String> params, String param, String value,
@@ -281,35 +260,6 @@ final class FilterSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("expected a whole number of units, 1 or more");
         }
-    }
-
-    static boolean parseBoolean(String value) {
-        switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "true": case "1": case "yes": case "on":
-                return true;
-            case "false": case "0": case "no": case "off":
-                return false;
-            default:
-                throw new IllegalArgumentException("expected true or false");
-        }
-    }
-
-    static int parseHops(String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected a number of proxy hops from 0 to 32");
-        }
-    }
-
-    static List<String> splitList(String value) {
-        List<String> items = new ArrayList<>();
-        for (String item : value.split("[,\\s]+")) {
-            if (!item.isEmpty()) {
-                items.add(item);
-            }
-        }
-        return items;
     }
 
     /**
