@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# HTTP cost of the limiter, all in one run: wrk against HttpBenchServer on loopback, for a servlet
+# and a Jersey resource without limiting, with the Servlet filter and with @RateLimit, first on the
+# memory backend and then on Redis.
+# Needs wrk and redis-server (Debian: apt-get install wrk redis-server).
+# Usage: fastlimit-bench/http-bench.sh [seconds per run, default 15]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-15}
+redis_port=${REDIS_BENCH_PORT:-6390}
+memory_port=8091
+redis_http_port=8092
+dir=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+./mvnw -q -B -pl fastlimit-bench -am package -DskipTests
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" --daemonize yes \
+  --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do :; done
+
+jar=fastlimit-bench/target/benchmarks.jar
+java -Xms512m -Xmx512m -cp "$jar" io.fastlimit.bench.HttpBenchServer "$memory_port" > "$dir/memory.log" 2>&1 &
+pids+=($!)
+FASTLIMIT_REDIS_URL="redis://127.0.0.1:$redis_port" java -Xms512m -Xmx512m -cp "$jar" \
+  io.fastlimit.bench.HttpBenchServer "$redis_http_port" > "$dir/redis.log" 2>&1 &
+pids+=($!)
+for port in $memory_port $redis_http_port; do
+  until curl -fs "http://127.0.0.1:$port/plain" >/dev/null; do :; done
+done
+
+run() { # label url
+  # warm the JIT, then measure
+  wrk -t2 -c32 -d5s "$2" >/dev/null
+  local out
+  out=$(wrk -t2 -c32 -d"${seconds}s" --latency "$2")
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  printf '| %-34s | %10s | %8s | %8s | %s |\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
+}
+
+echo "wrk -t2 -c32 -d${seconds}s, loopback, $(nproc) cores"
+printf '| %-34s | %10s | %8s | %8s | %s |\n' "endpoint" "req/s" "p50" "p99" "non-2xx"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------------------" "------------" "----------" "----------" "------"
+run "servlet, no filter"                "http://127.0.0.1:$memory_port/plain"
+run "servlet + FastLimitFilter, memory" "http://127.0.0.1:$memory_port/servlet"
+run "Jersey, no annotation"             "http://127.0.0.1:$memory_port/api/plain"
+run "Jersey + @RateLimit, memory"       "http://127.0.0.1:$memory_port/api/limited"
+run "servlet + FastLimitFilter, Redis"  "http://127.0.0.1:$redis_http_port/servlet"
+run "Jersey + @RateLimit, Redis"        "http://127.0.0.1:$redis_http_port/api/limited"

@@ -1,0 +1,106 @@
+package io.fastlimit.bench;
+
+import io.fastlimit.FastLimit;
+import io.fastlimit.jaxrs.FastLimitFeature;
+import io.fastlimit.jaxrs.RateLimit;
+import io.fastlimit.rules.RateLimitRule;
+import io.fastlimit.servlet.FastLimitFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+
+/**
+ * The server the HTTP benchmark ({@code http-bench.sh}) drives with wrk: the same tiny answer with and
+ * without rate limiting, so the difference is the limiter's cost per request.
+ *
+ * <ul>
+ *   <li>{@code /plain} — a servlet, no filter;</li>
+ *   <li>{@code /servlet} — the same servlet behind {@link FastLimitFilter};</li>
+ *   <li>{@code /api/plain} — a Jersey resource without {@code @RateLimit};</li>
+ *   <li>{@code /api/limited} — the same resource with {@code @RateLimit}.</li>
+ * </ul>
+ * Limits are far above what the benchmark reaches, so every request is allowed and what is measured
+ * is the check. The backend is memory, or Redis when {@code FASTLIMIT_REDIS_URL} is set.
+ *
+ * <p>{@code java -cp fastlimit-bench/target/benchmarks.jar io.fastlimit.bench.HttpBenchServer 8081}
+ */
+public final class HttpBenchServer {
+
+    /** Far above what one machine's loopback can send. */
+    static final String UNREACHABLE_RATE = "1000000000/s";
+
+    private HttpBenchServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8081;
+        FastLimit limiter = FastLimit.fromEnv();
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addServlet(new ServletHolder(new Hello()), "/plain");
+        context.addServlet(new ServletHolder(new Hello()), "/servlet");
+        context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("bench-servlet", UNREACHABLE_RATE))),
+                "/servlet", EnumSet.of(DispatcherType.REQUEST));
+        ResourceConfig api = new ResourceConfig(Resource.class).register(new FastLimitFeature(limiter));
+        api.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        context.addServlet(new ServletHolder(new ServletContainer(api)), "/api/*");
+        server.setHandler(context);
+        server.start();
+        System.out.println("HttpBenchServer on http://127.0.0.1:" + port + " with " + limiter.backend().getClass().getSimpleName());
+        server.join();
+    }
+
+    /** A constant short answer. */
+    public static final class Hello extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private static final byte[] BODY = "hello\n".getBytes(StandardCharsets.UTF_8);
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("text/plain");
+            response.setContentLength(BODY.length);
+            response.getOutputStream().write(BODY);
+        }
+    }
+
+    /** The same answer from Jersey, limited and not. */
+    @Path("/")
+    public static final class Resource {
+        @GET
+        @Path("plain")
+        @Produces(MediaType.TEXT_PLAIN)
+        public String plain() {
+            return "hello\n";
+        }
+
+        @GET
+        @Path("limited")
+        @Produces(MediaType.TEXT_PLAIN)
+        @RateLimit(ip = UNREACHABLE_RATE, name = "bench-jaxrs")
+        public String limited() {
+            return "hello\n";
+        }
+    }
+}
