@@ -47,8 +47,8 @@ import java.util.regex.Pattern;
  *
  * <h2>Several rules</h2>
  * {@link #check(List, ClientRequest)} checks rules in order and stops at the first that blocks; the
- * rules checked before it have consumed their share. When all allow, the decision reports the most
- * restrictive (fewest remaining). The rates of one scope ({@code "10/s;500/hour"}) are always
+ * rules checked before it give their units back ({@link #refund}), so a request is counted by all of
+ * its rules or by none. When all allow, the decision reports the most restrictive (fewest remaining). The rates of one scope ({@code "10/s;500/hour"}) are always
  * checked in one atomic step: all consume, or none does.
  *
  * <p>This class is thread-safe; build one per application and share it.
@@ -151,21 +151,49 @@ public final class FastLimit implements AutoCloseable {
     }
 
     /**
-     * Checks {@code request} against several rules in order, stopping at the first that blocks. When
-     * all allow, the decision reports the most restrictive one.
+     * Checks {@code request} against several rules in order, stopping at the first that blocks; the
+     * rules checked before it give back what they consumed, so a request is counted by all of its
+     * rules or by none. When all allow, the decision reports the most restrictive one.
      */
     public RateLimitDecision check(List<RateLimitRule> rules, ClientRequest request) {
         RateLimitDecision tightest = RateLimitDecision.unlimited();
-        for (RateLimitRule rule : rules) {
-            RateLimitDecision decision = check(rule, request);
+        RateLimitDecision[] allowed = null;
+        for (int i = 0; i < rules.size(); i++) {
+            RateLimitDecision decision = check(rules.get(i), request);
             if (!decision.allowed()) {
+                // the request is turned away: the rules that let it through give their units back
+                for (int j = 0; allowed != null && j < i; j++) {
+                    refund(allowed[j]);
+                }
                 return decision;
             }
             if (decision.isTighterThan(tightest)) {
                 tightest = decision;
             }
+            if (i + 1 < rules.size()) {
+                if (allowed == null) {
+                    allowed = new RateLimitDecision[rules.size()];
+                }
+                allowed[i] = decision;
+            }
         }
         return tightest;
+    }
+
+    /**
+     * Gives back what an allowed {@code decision} consumed, when something else turns the request
+     * away (another filter's rule, say), so the request does not count against this rule either.
+     * Best effort, and a no-op for decisions that consumed nothing.
+     */
+    public void refund(RateLimitDecision decision) {
+        RateLimitDecision.Consumption consumed = decision.consumption;
+        if (consumed != null && decision.allowed() && !decision.wouldHaveBlocked()) {
+            try {
+                consumed.backend().refund(consumed.key(), consumed.buckets(), consumed.cost());
+            } catch (RuntimeException e) {
+                failureLog.log(clock.millis(), "Rate-limit backend failed to give units back", e);
+            }
+        }
     }
 
     /**
@@ -252,7 +280,7 @@ public final class FastLimit implements AutoCloseable {
         } catch (RuntimeException e) {
             return onBackendFailure(bound, scope, key, e);
         }
-        return toDecision(bound, scope, key, result);
+        return toDecision(bound, scope, key, result, backend);
     }
 
     private RateLimitDecision onBackendFailure(BoundRule bound, ScopeBinding scope, String key, RuntimeException e) {
@@ -261,12 +289,12 @@ public final class FastLimit implements AutoCloseable {
             case LOCAL:
                 failureLog.log(nowMs, "Rate-limit backend failed; checking in local memory instead", e);
                 Backend local = localFallback != null ? localFallback : backend;
-                return toDecision(bound, scope, key, local.checkAndIncrement(key, scope.buckets, bound.cost));
+                return toDecision(bound, scope, key, local.checkAndIncrement(key, scope.buckets, bound.cost), local);
             case CLOSED:
                 failureLog.log(nowMs, "Rate-limit backend failed; blocking requests (failure policy closed)", e);
                 BucketConfig first = scope.buckets.get(0);
                 return toDecision(bound, scope, key, new BackendResult(false, first.limit(), 0,
-                        nowMs + FAIL_CLOSED_RETRY_MS, FAIL_CLOSED_RETRY_MS));
+                        nowMs + FAIL_CLOSED_RETRY_MS, FAIL_CLOSED_RETRY_MS), null);
             case OPEN:
             default:
                 failureLog.log(nowMs, "Rate-limit backend failed; letting requests through (failure policy open)", e);
@@ -274,21 +302,23 @@ public final class FastLimit implements AutoCloseable {
         }
     }
 
-    private RateLimitDecision toDecision(BoundRule bound, ScopeBinding scope, String key, BackendResult result) {
+    private RateLimitDecision toDecision(BoundRule bound, ScopeBinding scope, String key, BackendResult result,
+                                         Backend consumedFrom) {
         long nowMs = headerStyle == HeaderStyle.ietf() || !result.allowed() ? clock.millis() : 0;
         long windowMillis = scope.windowFor(result.limit());
         if (result.allowed()) {
             return new RateLimitDecision(true, true, false, result.limit(), result.remaining(), result.resetMs(), 0,
-                    bound.rule.name(), windowMillis, headerStyle, nowMs);
+                    bound.rule.name(), windowMillis, headerStyle, nowMs,
+                    new RateLimitDecision.Consumption(consumedFrom, key, scope.buckets, bound.cost));
         }
         if (dryRun) {
             dryRunLog.log(nowMs, "Rate limit '" + bound.rule.name() + "' would have blocked " + key
                     + " (dry run: let through)", null);
             return new RateLimitDecision(true, true, true, result.limit(), 0, result.resetMs(), 0,
-                    bound.rule.name(), windowMillis, headerStyle, nowMs);
+                    bound.rule.name(), windowMillis, headerStyle, nowMs, null);
         }
         return new RateLimitDecision(false, true, false, result.limit(), result.remaining(), result.resetMs(),
-                Math.max(1, result.retryAfterMs()), bound.rule.name(), windowMillis, headerStyle, nowMs);
+                Math.max(1, result.retryAfterMs()), bound.rule.name(), windowMillis, headerStyle, nowMs, null);
     }
 
     /** A peer address that is not an IP (a Unix socket, a broken proxy) still gets one bucket. */

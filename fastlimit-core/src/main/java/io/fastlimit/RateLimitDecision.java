@@ -1,6 +1,10 @@
 package io.fastlimit;
 
+import io.fastlimit.backends.Backend;
+import io.fastlimit.rules.BucketConfig;
+
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -15,7 +19,7 @@ import java.util.function.BiConsumer;
 public final class RateLimitDecision {
 
     private static final RateLimitDecision UNLIMITED =
-            new RateLimitDecision(true, false, false, 0, 0, 0, 0, null, 0, HeaderStyle.none(), 0);
+            new RateLimitDecision(true, false, false, 0, 0, 0, 0, null, 0, HeaderStyle.none(), 0, null);
 
     private final boolean allowed;
     private final boolean limited;
@@ -28,10 +32,16 @@ public final class RateLimitDecision {
     private final long windowMillis;
     private final HeaderStyle headerStyle;
     private final long decidedAtMs;
+    /** What this decision consumed, so it can be given back when another rule blocks the request; else null. */
+    final Consumption consumption;
+
+    /** A check that consumed units: where, from which buckets, how many. */
+    record Consumption(Backend backend, String key, List<BucketConfig> buckets, int cost) {
+    }
 
     RateLimitDecision(boolean allowed, boolean limited, boolean wouldHaveBlocked, long limit, long remaining,
                       long resetMs, long retryAfterMs, String ruleName, long windowMillis,
-                      HeaderStyle headerStyle, long decidedAtMs) {
+                      HeaderStyle headerStyle, long decidedAtMs, Consumption consumption) {
         this.allowed = allowed;
         this.limited = limited;
         this.wouldHaveBlocked = wouldHaveBlocked;
@@ -43,6 +53,7 @@ public final class RateLimitDecision {
         this.windowMillis = windowMillis;
         this.headerStyle = headerStyle;
         this.decidedAtMs = decidedAtMs;
+        this.consumption = consumption;
     }
 
     /** The decision for a request no rule limits. */

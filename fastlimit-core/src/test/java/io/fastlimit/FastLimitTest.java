@@ -294,6 +294,25 @@ class FastLimitTest {
     }
 
     @Test
+    void aRequestTurnedAwayByALaterRuleIsNotCountedByTheEarlierOnes() {
+        FastLimit limiter = limiter().build();
+        RateLimitRule global = RateLimitRule.ip("global", "3/min");
+        RateLimitRule login = RateLimitRule.ip("login", "1/min");
+        ClientRequest req = from("192.0.2.1");
+        assertThat(limiter.check(List.of(global, login), req).allowed()).isTrue();
+        for (int i = 0; i < 10; i++) {
+            assertThat(limiter.check(List.of(global, login), req).allowed()).isFalse();
+        }
+        RateLimitDecision globalOnly = limiter.check(global, req);
+        assertThat(globalOnly.remaining()).as("only the first request counted against global").isEqualTo(1);
+
+        RateLimitDecision allowed = limiter.check(global, req);
+        limiter.refund(allowed);
+        assertThat(limiter.check(global, req).remaining()).as("refunded by hand").isZero();
+        limiter.refund(RateLimitDecision.unlimited()); // nothing to give back, no error
+    }
+
+    @Test
     void failOpenLetsRequestsThroughWithoutHeaders() {
         FlakyBackend backend = new FlakyBackend(memory());
         FastLimit limiter = limiter().backend(backend).build();

@@ -47,6 +47,15 @@ public interface Backend extends AutoCloseable {
         }
     }
 
+    /**
+     * Gives back {@code cost} units that a check of {@code key} with {@code buckets} consumed moments
+     * ago, because a later rule blocked the same request: so a request another rule turns away does
+     * not use up this one. Best effort: units consumed in a window that has since ended are not given
+     * back. The default does nothing, for backends that cannot undo a consumption.
+     */
+    default void refund(String key, List<BucketConfig> buckets, int cost) {
+    }
+
     /** Forgets every bucket of {@code key}. */
     void reset(String key);
 

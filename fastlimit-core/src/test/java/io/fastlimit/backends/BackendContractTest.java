@@ -375,6 +375,57 @@ public abstract class BackendContractTest {
         assertThat(result.resetMs()).as("the per-minute rate").isGreaterThan(T0 + 2000);
     }
 
+    // ---------------------------------------------------------------- refund
+
+    /** Whether the backend gives units back ({@link Backend#refund} is optional); true by default. */
+    protected boolean supportsRefund() {
+        return true;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void refundGivesBackWhatWasJustConsumed(Algorithm algorithm) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(supportsRefund());
+        BucketConfig bucket = bucket("5/min", algorithm);
+        assertThat(backend.checkAndIncrement(KEY, bucket, 2).remaining()).isEqualTo(3);
+        backend.refund(KEY, List.of(bucket), 2);
+        assertThat(backend.checkAndIncrement(KEY, bucket, 1).remaining()).isEqualTo(4);
+        backend.checkAndIncrement(KEY, bucket, 4);
+        assertThat(backend.checkAndIncrement(KEY, bucket, 1).allowed()).isFalse();
+        backend.refund(KEY, List.of(bucket), 1);
+        assertThat(backend.checkAndIncrement(KEY, bucket, 1).allowed()).as("the refunded unit").isTrue();
+        assertThat(backend.checkAndIncrement(KEY, bucket, 1).allowed()).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void refundOfSeveralRatesGivesBackEveryRate(Algorithm algorithm) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(supportsRefund());
+        List<BucketConfig> rates = buckets("3/s;5/min", algorithm);
+        backend.checkAndIncrement(KEY, rates, 3);
+        backend.refund(KEY, rates, 3);
+        BackendResult result = backend.checkAndIncrement(KEY, rates, 3);
+        assertThat(result.allowed()).isTrue();
+        assertThat(result.remaining()).as("3/s has 0 left, and 5/min 2").isZero();
+        backend.refund(KEY, rates, 3);
+        clock.advanceMillis(1000);
+        assertThat(backend.checkAndIncrement(KEY, rates, 3).allowed()).as("5/min still has 5").isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void refundNeverGivesMoreThanWasTaken(Algorithm algorithm) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(supportsRefund());
+        BucketConfig bucket = bucket("5/min", algorithm);
+        backend.refund(KEY, List.of(bucket), 3); // nothing consumed: nothing to give back
+        backend.checkAndIncrement(KEY, bucket, 1);
+        backend.refund(KEY, List.of(bucket), 5);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(backend.checkAndIncrement(KEY, bucket, 1).allowed()).as("request %d", i).isTrue();
+        }
+        assertThat(backend.checkAndIncrement(KEY, bucket, 1).allowed()).isFalse();
+    }
+
     // ---------------------------------------------------------------- keys
 
     @ParameterizedTest

@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,6 +80,9 @@ public final class FastLimitFilter implements Filter {
     public static final String LIMITER_ATTRIBUTE = "io.fastlimit.FastLimit";
 
     /** Request attribute holding the {@link RateLimitDecision} whose headers the response carries. */
+    /** The allowed decisions of the filters this request passed, given back if a later filter blocks it. */
+    private static final String CONSUMED_ATTRIBUTE = "io.fastlimit.servlet.consumed";
+
     public static final String DECISION_ATTRIBUTE = "io.fastlimit.RateLimitDecision";
 
     private static final Logger LOG = System.getLogger(FastLimitFilter.class.getName());
@@ -188,14 +193,40 @@ public final class FastLimitFilter implements Filter {
             }
         }
         if (decision.allowed()) {
+            remember(request, decision);
             chain.doFilter(request, response);
             return;
         }
+        giveBackEarlier(request, a.limiter);
         if (response.isCommitted()) {
             return; // an include after output: nothing more can be said, but the target does not run
         }
         response.setStatus(429);
         a.blocked.onBlocked(request, response, decision);
+    }
+
+    /** Notes what an earlier filter consumed for this request, to give it back if a later one blocks. */
+    private static void remember(HttpServletRequest request, RateLimitDecision decision) {
+        Object consumed = request.getAttribute(CONSUMED_ATTRIBUTE);
+        if (consumed instanceof List<?> list) {
+            @SuppressWarnings("unchecked")
+            List<RateLimitDecision> decisions = (List<RateLimitDecision>) list;
+            decisions.add(decision);
+        } else {
+            List<RateLimitDecision> decisions = new ArrayList<>(2);
+            decisions.add(decision);
+            request.setAttribute(CONSUMED_ATTRIBUTE, decisions);
+        }
+    }
+
+    /** A request turned away here does not count against the filters that let it through before. */
+    private static void giveBackEarlier(HttpServletRequest request, FastLimit limiter) {
+        if (request.getAttribute(CONSUMED_ATTRIBUTE) instanceof List<?> list) {
+            for (Object decision : list) {
+                limiter.refund((RateLimitDecision) decision);
+            }
+            request.removeAttribute(CONSUMED_ATTRIBUTE);
+        }
     }
 
     /** Gives back the shared limiter; the last filter of the webapp closes it. A given limiter stays open. */

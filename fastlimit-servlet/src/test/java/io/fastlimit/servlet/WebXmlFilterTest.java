@@ -77,9 +77,11 @@ class WebXmlFilterTest {
         server.request().get("/login").then().statusCode(429)
                 .header("Retry-After", "3600")
                 .body("retry_after", equalTo(3600));
+        // global counted the two logins it let through, not the one login turned away
         server.request().get("/hello").then().statusCode(200)
                 .header("RateLimit-Policy", "\"global\";q=4;w=3600")
-                .header("RateLimit", "\"global\";r=0;t=3600");
+                .header("RateLimit", "\"global\";r=1;t=3600");
+        server.request().get("/hello").then().statusCode(200).header("RateLimit", "\"global\";r=0;t=3600");
         server.request().get("/hello").then().statusCode(429);
     }
 
@@ -99,7 +101,9 @@ class WebXmlFilterTest {
                 .header("RateLimit-Policy", "\"api_keys\";q=2;w=3600");
         server.request().header(HeaderUserResolver.HEADER, "zoe").get("/api/orders").then().statusCode(200);
         server.request().header(HeaderUserResolver.HEADER, "zoe").get("/api/orders").then().statusCode(429);
-        // an API key is keyed on its own, but the global 4/hour counted zoe's three requests
+        // an API key is keyed on its own, but the global 4/hour counted the two requests of zoe's it let through
+        server.request().header("X-Api-Key", "k-1").get("/api/orders").then().statusCode(200)
+                .header("RateLimit", "\"global\";r=1;t=3600");
         server.request().header("X-Api-Key", "k-1").get("/api/orders").then().statusCode(200)
                 .header("RateLimit", "\"global\";r=0;t=3600");
         server.request().header("X-Api-Key", "k-1").get("/api/orders").then().statusCode(429);

@@ -48,6 +48,9 @@ abstract class Bucket extends KeyState {
     /** Consumes {@code cost}, which {@link #retryAfterMs} has just said fits. */
     abstract void consume(long nowMs, int cost);
 
+    /** Gives back {@code cost} units consumed moments ago; never more than are consumed. */
+    abstract void giveBack(long nowMs, int cost);
+
     /** The epoch millisecond from which the whole capacity is back ({@code nowMs} when it already is). */
     abstract long resetMs(long nowMs);
 
@@ -59,6 +62,13 @@ abstract class Bucket extends KeyState {
     @Override
     final boolean matches(List<BucketConfig> buckets) {
         return buckets.size() == 1 && matches(buckets.get(0));
+    }
+
+    @Override
+    final void refund(long clockMs, int cost) {
+        long nowMs = observe(clockMs);
+        advance(nowMs);
+        giveBack(nowMs, cost);
     }
 
     @Override

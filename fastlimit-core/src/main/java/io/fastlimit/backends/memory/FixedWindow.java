@@ -58,6 +58,11 @@ final class FixedWindow extends Bucket {
     }
 
     @Override
+    void giveBack(long nowMs, int cost) {
+        count = Math.max(0, count - cost);
+    }
+
+    @Override
     long resetMs(long nowMs) {
         return count == 0 ? nowMs : windowStartMs + config.windowMillis();
     }

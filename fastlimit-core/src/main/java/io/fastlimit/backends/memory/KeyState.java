@@ -44,6 +44,9 @@ abstract class KeyState {
     /** Checks {@code cost} at clock reading {@code clockMs} and consumes it when it fits everywhere. */
     abstract BackendResult acquire(long clockMs, int cost);
 
+    /** Gives back {@code cost} units consumed moments ago, at clock reading {@code clockMs}. */
+    abstract void refund(long clockMs, int cost);
+
     /**
      * The first millisecond from which this state is indistinguishable from a fresh one, so it can
      * be dropped without changing any answer; {@link Long#MIN_VALUE} when it already is.

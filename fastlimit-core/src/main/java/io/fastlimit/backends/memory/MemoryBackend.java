@@ -185,6 +185,21 @@ public final class MemoryBackend implements Backend {
     }
 
     @Override
+    public void refund(String key, List<BucketConfig> buckets, int cost) {
+        Objects.requireNonNull(key, "key");
+        KeyState state = states.get(key);
+        if (state == null || cost < 1) {
+            return;
+        }
+        synchronized (state) {
+            boolean same = buckets.size() == 1 ? state.matches(buckets.get(0)) : state.matches(buckets);
+            if (!state.removed && same) {
+                state.refund(clock.millis(), cost);
+            }
+        }
+    }
+
+    @Override
     public void reset(String key) {
         Objects.requireNonNull(key, "key");
         for (KeyState state = states.get(key); state != null; state = states.get(key)) {

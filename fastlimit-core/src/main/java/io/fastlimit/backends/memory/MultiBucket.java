@@ -44,6 +44,15 @@ final class MultiBucket extends KeyState {
     }
 
     @Override
+    void refund(long clockMs, int cost) {
+        long nowMs = observe(clockMs);
+        for (Bucket bucket : buckets) {
+            bucket.advance(nowMs);
+            bucket.giveBack(nowMs, cost);
+        }
+    }
+
+    @Override
     BackendResult acquire(long clockMs, int cost) {
         long nowMs = observe(clockMs);
         // Blocked: report the bucket waited for longest; among equal waits, the one with fewest units

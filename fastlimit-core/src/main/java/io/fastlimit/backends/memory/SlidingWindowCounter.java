@@ -96,6 +96,11 @@ final class SlidingWindowCounter extends Bucket {
     }
 
     @Override
+    void giveBack(long nowMs, int cost) {
+        current = Math.max(0, current - cost);
+    }
+
+    @Override
     long resetMs(long nowMs) {
         if (current > 0) {
             return currentStartMs + 2 * config.windowMillis();

@@ -107,6 +107,22 @@ final class SlidingWindowLog extends Bucket {
     }
 
     @Override
+    void giveBack(long nowMs, int cost) {
+        // the units just consumed are the newest ones
+        long left = cost;
+        while (left > 0 && size > 0) {
+            int newest = index(size - 1);
+            long taken = Math.min(left, units[newest]);
+            units[newest] -= (int) taken;
+            total -= taken;
+            left -= taken;
+            if (units[newest] == 0) {
+                size--;
+            }
+        }
+    }
+
+    @Override
     long resetMs(long nowMs) {
         return size == 0 ? nowMs : stampsMs[index(size - 1)] + config.windowMillis();
     }

@@ -93,6 +93,27 @@ final class TokenBucket extends Bucket {
     }
 
     @Override
+    void giveBack(long nowMs, int cost) {
+        if (!hasDebt(nowMs)) {
+            return;
+        }
+        // TAT - cost * window/limit, as whole ms and a fraction in 1/limit ms
+        long limit = config.limit();
+        long windowMs = config.windowMillis();
+        long costFraction = cost * (windowMs % limit);
+        long borrow = tatFraction < costFraction % limit ? 1 : 0;
+        long ms = tatMs - cost * (windowMs / limit) - costFraction / limit - borrow;
+        long fraction = tatFraction - costFraction % limit + borrow * limit;
+        if (ms < nowMs || (ms == nowMs && fraction == 0)) {
+            tatMs = Long.MIN_VALUE; // no debt left: a full bucket
+            tatFraction = 0;
+        } else {
+            tatMs = ms;
+            tatFraction = (int) fraction;
+        }
+    }
+
+    @Override
     long resetMs(long nowMs) {
         return hasDebt(nowMs) ? fullAtMs() : nowMs;
     }

@@ -72,9 +72,10 @@ public final class RedisBackend implements Backend {
     /** How long calls fail at once before one is tried again. */
     public static final long CIRCUIT_OPEN_MS = 1_000;
 
-    private static final String SCRIPT_RESOURCE = "check.lua";
-    private static final String SCRIPT = loadScript();
+    private static final String SCRIPT = loadScript("check.lua");
     private static final String SCRIPT_SHA = sha1(SCRIPT);
+    private static final String REFUND_SCRIPT = loadScript("refund.lua");
+    private static final String REFUND_SCRIPT_SHA = sha1(REFUND_SCRIPT);
 
     private final RedissonClient client;
     private final boolean ownsClient;
@@ -184,28 +185,27 @@ public final class RedisBackend implements Backend {
                     "Redis failed " + CIRCUIT_FAILURES + " times in a row; not calling it for up to " + CIRCUIT_OPEN_MS + " ms"));
         }
         String base = hashTagged(key);
-        List<Object> keys;
-        if (compiledBuckets.suffixes.length == 1) {
-            keys = Collections.singletonList(base + compiledBuckets.suffixes[0]);
-        } else {
-            keys = new ArrayList<>(compiledBuckets.suffixes.length);
-            for (String suffix : compiledBuckets.suffixes) {
-                keys.add(base + suffix);
-            }
-        }
+        List<Object> keys = compiledBuckets.keys(base);
         Object[] args = compiledBuckets.arguments(cost, testClock == null ? null : testClock.millis());
+        return run(base, SCRIPT, SCRIPT_SHA, keys, args);
+    }
+
+    /**
+     * Runs a script by its SHA. When the server does not know it (a restart, a failover,
+     * {@code SCRIPT FLUSH}) it is loaded once and the call sent again.
+     */
+    private CompletableFuture<BackendResult> run(String routingKey, String text, String sha, List<Object> keys, Object[] args) {
         CompletableFuture<BackendResult> result = new CompletableFuture<>();
-        RFuture<List<Long>> sent = script.evalShaAsync(base, RScript.Mode.READ_WRITE, SCRIPT_SHA, RScript.ReturnType.MULTI, keys, args);
+        RFuture<List<Long>> sent = script.evalShaAsync(routingKey, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.MULTI, keys, args);
         sent.whenComplete((reply, error) -> {
             if (error instanceof RedisNoScriptException
                     || (error != null && error.getCause() instanceof RedisNoScriptException)) {
-                // the server lost its script cache (restart, failover, SCRIPT FLUSH): load it once, retry once
-                script.scriptLoadAsync(base, SCRIPT).whenComplete((sha, loadFailed) -> {
+                script.scriptLoadAsync(routingKey, text).whenComplete((loadedSha, loadFailed) -> {
                     if (loadFailed != null) {
                         complete(result, null, loadFailed);
                         return;
                     }
-                    script.<List<Long>>evalShaAsync(base, RScript.Mode.READ_WRITE, SCRIPT_SHA, RScript.ReturnType.MULTI, keys, args)
+                    script.<List<Long>>evalShaAsync(routingKey, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.MULTI, keys, args)
                             .whenComplete((again, failed) -> complete(result, again, failed));
                 });
             } else {
@@ -222,7 +222,8 @@ public final class RedisBackend implements Backend {
             return;
         }
         circuit.onSuccess();
-        result.complete(new BackendResult(reply.get(0) == 1L, reply.get(1), reply.get(2), reply.get(3), reply.get(4)));
+        result.complete(reply.size() < 5 ? null // the refund script answers only that it ran
+                : new BackendResult(reply.get(0) == 1L, reply.get(1), reply.get(2), reply.get(3), reply.get(4)));
     }
 
     private static RuntimeException unavailable(Throwable cause) {
@@ -259,6 +260,33 @@ public final class RedisBackend implements Backend {
             }
         }
         return "{" + key + "}";
+    }
+
+    /**
+     * Gives back units a check consumed moments ago, in one more script run. Best effort: when Redis
+     * fails, nothing is given back and nothing is thrown.
+     */
+    @Override
+    public void refund(String key, List<BucketConfig> buckets, int cost) {
+        if (!circuit.allowsCall(clock.millis())) {
+            return;
+        }
+        Buckets compiledBuckets = compiled.get(buckets);
+        if (compiledBuckets == null) {
+            compiledBuckets = compile(buckets);
+        }
+        String base = hashTagged(key);
+        try {
+            run(base, REFUND_SCRIPT, REFUND_SCRIPT_SHA, compiledBuckets.keys(base),
+                    compiledBuckets.arguments(cost, testClock == null ? null : testClock.millis()))
+                    .get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            circuit.onFailure(clock.millis());
+        } catch (ExecutionException e) {
+            // counted by the circuit already; a refund that fails gives nothing back
+        }
     }
 
     /** Forgets every bucket of {@code key}: a SCAN for its bucket keys on the node that holds them, then DEL. */
@@ -346,6 +374,18 @@ public final class RedisBackend implements Backend {
             costOneOnServerClock = build(1, "");
         }
 
+        /** The keys of the buckets of {@code base}, the key with its hash tag. */
+        List<Object> keys(String base) {
+            if (suffixes.length == 1) {
+                return Collections.singletonList(base + suffixes[0]);
+            }
+            List<Object> keys = new ArrayList<>(suffixes.length);
+            for (String suffix : suffixes) {
+                keys.add(base + suffix);
+            }
+            return keys;
+        }
+
         /** The script's arguments; {@code nowMs} is null to read the server's clock. */
         Object[] arguments(int cost, Long nowMs) {
             if (cost == 1 && nowMs == null) {
@@ -386,14 +426,14 @@ public final class RedisBackend implements Backend {
         }
     }
 
-    private static String loadScript() {
-        try (InputStream in = RedisBackend.class.getResourceAsStream(SCRIPT_RESOURCE)) {
+    private static String loadScript(String resource) {
+        try (InputStream in = RedisBackend.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("The Lua script " + SCRIPT_RESOURCE + " is missing from the fastlimit-core jar");
+                throw new IllegalStateException("The Lua script " + resource + " is missing from the fastlimit-core jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot read " + SCRIPT_RESOURCE, e);
+            throw new IllegalStateException("Cannot read " + resource, e);
         }
     }
 

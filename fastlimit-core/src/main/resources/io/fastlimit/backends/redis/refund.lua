@@ -1,0 +1,48 @@
+-- fastlimit: give back `cost` units that check.lua consumed moments ago from these buckets, because
+-- a later rule blocked the same request. Arguments as for check.lua. Units consumed in a window that
+-- has ended since are not given back.
+
+if redis.replicate_commands then
+    redis.replicate_commands()
+end
+
+local cost = tonumber(ARGV[1])
+local now
+if ARGV[2] ~= '' then
+    now = tonumber(ARGV[2]) * 1000
+else
+    local t = redis.call('TIME')
+    now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+local floor, fmod, max = math.floor, math.fmod, math.max
+
+for i = 1, #KEYS do
+    local key, alg = KEYS[i], ARGV[3 * i]
+    local limit, win = tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2]) * 1000
+    if alg == 'log' then
+        redis.call('ZREMRANGEBYRANK', key, -cost, -1) -- the newest units are the ones just consumed
+    elseif alg == 'fixed' or alg == 'counter' then
+        local field = (alg == 'fixed') and 'n' or 'c'
+        local h = redis.call('HMGET', key, 's', field)
+        local s, c = tonumber(h[1]), tonumber(h[2])
+        if s ~= nil and c ~= nil and s == now - fmod(now, win) then
+            redis.call('HSET', key, field, max(0, c - cost))
+        end
+    else
+        local h = redis.call('HMGET', key, 't', 'f')
+        local tat, frac = tonumber(h[1]), tonumber(h[2]) or 0
+        if tat ~= nil then
+            local cf = cost * fmod(win, limit)
+            local part = fmod(cf, limit)
+            local borrow = (frac < part) and 1 or 0
+            tat = tat - cost * floor(win / limit) - floor(cf / limit) - borrow
+            frac = frac - part + borrow * limit
+            if tat < now or (tat == now and frac == 0) then
+                redis.call('DEL', key) -- no debt left: a full bucket
+            else
+                redis.call('HSET', key, 't', string.format('%d', tat), 'f', string.format('%d', frac))
+            end
+        end
+    end
+end
+return 1
