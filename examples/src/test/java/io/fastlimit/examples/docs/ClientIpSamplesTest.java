@@ -58,6 +58,23 @@ class ClientIpSamplesTest {
     }
 
     @Test
+    void addressesAreNormalisedAndPortsDropped() {
+        try (FastLimit limiter = ClientIpSamples.behindCdnAndProxy()) {
+            assertThat(limiter.clientIp(ClientRequest.of("2001:DB8:0::1"))).isEqualTo("2001:db8::1");
+            assertThat(limiter.clientIp(ClientRequest.of("::ffff:192.0.2.7"))).isEqualTo("192.0.2.7");
+            ClientRequest withPorts = ClientRequest.of("10.0.0.2",
+                    Map.of("Forwarded", List.of("for=\"[2001:db8::7]:4711\", for=198.51.100.9:8080")), null);
+            assertThat(limiter.clientIp(withPorts)).isEqualTo("2001:db8::7");
+        }
+        try (FastLimit limiter = ClientIpSamples.behindOneProxy()) {
+            assertThat(limiter.clientIp(viaLoadBalancer("1.2.3.4, 198.51.100.9, 10.0.0.1"))).isEqualTo("10.0.0.1");
+        }
+        try (FastLimit limiter = FastLimit.builder().trustedProxies(2).build()) {
+            assertThat(limiter.clientIp(viaLoadBalancer("1.2.3.4, 198.51.100.9, 10.0.0.1"))).isEqualTo("198.51.100.9");
+        }
+    }
+
+    @Test
     void exemptClientsAreNotLimitedAndGetNoHeaders() {
         try (FastLimit limiter = ClientIpSamples.exempt()) {
             RateLimitRule rule = RateLimitRule.ip("api", "1/min");
