@@ -46,7 +46,7 @@ import java.util.logging.Logger;
  * {@code FASTLIMIT_REDIS_URL} is set; the other {@code FASTLIMIT_*} variables apply too.
  *
  * <pre>
- * ./mvnw -q -pl examples -am compile exec:java
+ * ./mvnw -q -pl examples -am test-compile exec:java
  * for i in 1 2 3 4 5 6; do curl -s -o /dev/null -w '%{http_code}\n' localhost:8080/servlet/hello; done
  * </pre>
  */
@@ -55,13 +55,14 @@ public final class DemoServer implements AutoCloseable {
     /** The port when {@code PORT} is not set. */
     public static final int DEFAULT_PORT = 8080;
 
-    /** What the demo serves, as printed at start-up. */
-    static final String ROUTES = String.join("\n",
-            "  GET /servlet/hello   5/min per IP                       FastLimitFilter, built in code",
-            "  GET /api/hello       5/min per IP, 20/min per user      Jersey @RateLimit; header X-User: alice signs in as alice",
-            "  GET /api/key         5/min per X-Api-Key, else 2/min per IP   Jersey @RateLimit",
-            "  GET /webxml/hello    5/min per IP (and 100/min per IP for the whole webapp)   web.xml only",
-            "  GET /webxml/reports  5/min per X-Api-Key, else 2/min per IP                   web.xml only");
+    /** What the demo serves, as printed at start-up: path, limit, how. */
+    private static final String[][] ROUTES = {
+            {"GET /servlet/hello", "5/min per IP", "FastLimitFilter built in code"},
+            {"GET /api/hello", "5/min per IP, 20/min per user", "Jersey @RateLimit; header X-User: alice signs in as alice"},
+            {"GET /api/key", "5/min per X-Api-Key, else 2/min per IP", "Jersey @RateLimit"},
+            {"GET /webxml/hello", "5/min per IP (100/min for the whole webapp)", "FastLimitFilter from WEB-INF/web.xml only"},
+            {"GET /webxml/reports", "5/min per X-Api-Key, else 2/min per IP", "FastLimitFilter from WEB-INF/web.xml only"},
+    };
 
     /**
      * Jersey warns at start-up of optional providers whose libraries are absent (jakarta.activation),
@@ -163,11 +164,19 @@ public final class DemoServer implements AutoCloseable {
     /** What the demo serves and where its counters live, as printed at start-up. */
     public String banner() {
         return "fastlimit demo listening on http://localhost:" + port() + "\n"
-                + ROUTES + "\n"
+                + routes()
                 + "Backend: " + describe(limiter, redisUrl) + "; web.xml webapp: "
                 + describe(webXmlLimiter(), System.getenv("FASTLIMIT_REDIS_URL")) + "\n"
                 + "Try: for i in 1 2 3 4 5 6; do curl -s -o /dev/null -w '%{http_code} ' localhost:" + port()
                 + "/servlet/hello; done\n";
+    }
+
+    private static String routes() {
+        StringBuilder out = new StringBuilder();
+        for (String[] route : ROUTES) {
+            out.append(String.format("  %-20s %-45s %s%n", (Object[]) route));
+        }
+        return out.toString();
     }
 
     /** {@code memory}, or {@code Redis at <url>} with the password masked. */
