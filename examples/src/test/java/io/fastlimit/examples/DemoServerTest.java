@@ -1,34 +1,167 @@
 package io.fastlimit.examples;
 
-import io.fastlimit.FastLimit;
+import io.fastlimit.FailurePolicy;
+import io.fastlimit.backends.memory.MemoryBackend;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
+/** The demo through real HTTP: every route answers 429 after its fifth request, with the headers. */
 class DemoServerTest {
 
-    @Test
-    void answers429AfterTheFifthRequest() throws Exception {
-        try (DemoServer demo = new DemoServer(FastLimit.builder().build(), 0)) {
-            demo.start();
-            HttpClient client = HttpClient.newHttpClient();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/hello")).build();
-            for (int i = 1; i <= 5; i++) {
-                HttpResponse<String> ok = client.send(request, HttpResponse.BodyHandlers.ofString());
-                assertThat(ok.statusCode()).isEqualTo(200);
-                assertThat(ok.headers().firstValue("X-RateLimit-Limit")).contains("5");
-                assertThat(ok.headers().firstValue("X-RateLimit-Remaining")).contains(Integer.toString(5 - i));
-            }
-            HttpResponse<String> blocked = client.send(request, HttpResponse.BodyHandlers.ofString());
-            assertThat(blocked.statusCode()).isEqualTo(429);
-            assertThat(blocked.headers().firstValue("Content-Type")).contains("application/json");
-            assertThat(blocked.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 60L));
-            assertThat(blocked.body()).startsWith("{\"detail\": \"Rate limit exceeded. Try again in ").contains("\"retry_after\": ");
+    private static DemoServer demo;
+
+    @BeforeAll
+    static void startDemo() throws Exception {
+        demo = DemoServer.start(0, Map.of());
+    }
+
+    @AfterAll
+    static void stopDemo() throws Exception {
+        demo.close();
+    }
+
+    @BeforeEach
+    void forgetCounts() {
+        demo.limiter().backend().clearAll();
+        demo.webXmlLimiter().backend().clearAll();
+    }
+
+    private static RequestSpecification request() {
+        return RestAssured.given().baseUri("http://127.0.0.1").port(demo.port());
+    }
+
+    /** Five requests pass, counting down the headers; the sixth gets 429 with Retry-After and the JSON body. */
+    static void assertFivePassThenBlocked(RequestSpecification spec, String path) {
+        long resetMin = System.currentTimeMillis() / 1000 + 59;
+        for (int i = 1; i <= 5; i++) {
+            Response ok = spec.get(path);
+            ok.then().statusCode(200)
+                    .header("X-RateLimit-Limit", "5")
+                    .header("X-RateLimit-Remaining", Integer.toString(5 - i))
+                    .header("Retry-After", nullValue());
+            assertThat(Long.parseLong(ok.header("X-RateLimit-Reset"))).isBetween(resetMin, resetMin + 62);
         }
+        Response blocked = spec.get(path);
+        blocked.then().statusCode(429)
+                .contentType(startsWith("application/json"))
+                .header("X-RateLimit-Limit", "5")
+                .header("X-RateLimit-Remaining", "0")
+                .body("detail", startsWith("Rate limit exceeded. Try again in "));
+        long retryAfter = Long.parseLong(blocked.header("Retry-After"));
+        assertThat(retryAfter).isBetween(1L, 60L);
+        assertThat(blocked.jsonPath().getLong("retry_after")).isEqualTo(retryAfter);
+        assertThat(Long.parseLong(blocked.header("X-RateLimit-Reset"))).isBetween(resetMin, resetMin + 62);
+    }
+
+    @Test
+    void servletHelloAllowsFiveAMinutePerIp() {
+        request().get("/servlet/hello").then().body(equalTo("Hello from a servlet!\n"));
+        demo.limiter().backend().clearAll();
+        assertFivePassThenBlocked(request(), "/servlet/hello");
+    }
+
+    @Test
+    void apiHelloAllowsFiveAMinutePerIpAndTwentyPerSignedInUser() {
+        request().get("/api/hello").then().body(equalTo("Hello, anonymous!\n"));
+        demo.limiter().backend().clearAll();
+        assertFivePassThenBlocked(request(), "/api/hello");
+
+        // alice has her own bucket, whatever her IP has spent
+        for (int i = 1; i <= 20; i++) {
+            request().header("X-User", "alice").get("/api/hello").then().statusCode(200)
+                    .header("X-RateLimit-Limit", "20")
+                    .header("X-RateLimit-Remaining", Integer.toString(20 - i))
+                    .body(equalTo("Hello, alice!\n"));
+        }
+        request().header("X-User", "alice").get("/api/hello").then().statusCode(429)
+                .header("X-RateLimit-Limit", "20")
+                .header("Retry-After", notNullValue());
+        request().header("X-User", "bob").get("/api/hello").then().statusCode(200)
+                .header("X-RateLimit-Remaining", "19");
+    }
+
+    @Test
+    void apiKeyAllowsFiveAMinutePerKeyAndTwoPerIpWithoutOne() {
+        assertFivePassThenBlocked(request().header("X-Api-Key", "key-1"), "/api/key");
+        request().header("X-Api-Key", "key-2").get("/api/key").then().statusCode(200)
+                .header("X-RateLimit-Remaining", "4")
+                .body(equalTo("Hello, holder of key key-2!\n"));
+
+        request().get("/api/key").then().statusCode(200).header("X-RateLimit-Limit", "2");
+        request().get("/api/key").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+        request().get("/api/key").then().statusCode(429).header("X-RateLimit-Limit", "2");
+    }
+
+    @Test
+    void webXmlHelloAllowsFiveAMinutePerIp() {
+        request().get("/webxml/hello").then().body(equalTo("Hello from a web.xml webapp!\n"));
+        demo.webXmlLimiter().backend().clearAll();
+        assertFivePassThenBlocked(request(), "/webxml/hello");
+    }
+
+    @Test
+    void webXmlReportsAreKeyedByApiKeyAndTwoPerIpWithoutOne() {
+        assertFivePassThenBlocked(request().header("X-Api-Key", "key-1"), "/webxml/reports");
+        request().get("/webxml/reports").then().statusCode(200).header("X-RateLimit-Limit", "2");
+        request().get("/webxml/reports").then().statusCode(200);
+        request().get("/webxml/reports").then().statusCode(429);
+    }
+
+    @Test
+    void theWebXmlWebappBuildsItsOwnLimiterFromItsInitParams() {
+        assertThat(demo.webXmlLimiter()).isNotNull().isNotSameAs(demo.limiter());
+        assertThat(demo.webXmlLimiter().keyPrefix()).isEqualTo("webxml");
+        assertThat(demo.webXmlLimiter().failurePolicy()).isEqualTo(FailurePolicy.LOCAL);
+        assertThat(demo.webXmlLimiter().backend()).isInstanceOf(MemoryBackend.class);
+
+        // the two limiters count apart: the servlet route is still fresh
+        assertFivePassThenBlocked(request(), "/webxml/hello");
+        request().get("/servlet/hello").then().statusCode(200).header("X-RateLimit-Remaining", "4");
+    }
+
+    @Test
+    void theBannerListsTheRoutesAndTheBackend() {
+        String banner = demo.banner();
+        assertThat(banner).contains("http://localhost:" + demo.port(),
+                "/servlet/hello", "/api/hello", "/api/key", "/webxml/hello", "/webxml/reports",
+                "Backend: memory");
+    }
+
+    @Test
+    void passwordsInRedisUrlsAreMasked() {
+        assertThat(DemoServer.maskPassword("redis://:s3cret@cache:6379/0")).isEqualTo("redis://:***@cache:6379/0");
+        assertThat(DemoServer.maskPassword("rediss://app:s3cret@cache:6380")).isEqualTo("rediss://app:***@cache:6380");
+        assertThat(DemoServer.maskPassword("redis://s3cret@cache:6379")).isEqualTo("redis://***@cache:6379");
+        assertThat(DemoServer.maskPassword("rediss://cache:6380?sslTruststorePassword=s3cret"))
+                .isEqualTo("rediss://cache:6380?sslTruststorePassword=***");
+        assertThat(DemoServer.maskPassword("redis://cache:6379")).isEqualTo("redis://cache:6379");
+    }
+
+    @Test
+    void portComesFromThePortVariable() {
+        assertThat(DemoServer.port(null)).isEqualTo(8080);
+        assertThat(DemoServer.port(" 9090 ")).isEqualTo(9090);
+        assertThatThrownBy(() -> DemoServer.port("http")).hasMessageContaining("PORT='http'");
+        assertThatThrownBy(() -> DemoServer.port("70000")).hasMessageContaining("PORT='70000'");
+    }
+
+    @Test
+    void aBadVariableStopsTheStartNamingIt() {
+        assertThatThrownBy(() -> DemoServer.start(0, Map.of("FASTLIMIT_ALGORITHM", "fastest")))
+                .hasMessageContaining("FASTLIMIT_ALGORITHM='fastest'");
     }
 }

@@ -1,0 +1,45 @@
+package io.fastlimit.examples.docs;
+
+import io.fastlimit.FastLimit;
+
+/** The samples of docs/client-ip.md. */
+public final class ClientIpSamples {
+
+    private ClientIpSamples() {
+    }
+
+    static FastLimit direct() {
+        // tag::direct[]
+        FastLimit limiter = FastLimit.builder().build();   // trustedProxies 0: the socket peer, X-Forwarded-For ignored
+        // end::direct[]
+        return limiter;
+    }
+
+    static FastLimit behindOneProxy() {
+        // tag::one-proxy[]
+        FastLimit limiter = FastLimit.builder()
+                .trustedProxies(1)                 // one load balancer of ours appends to X-Forwarded-For
+                .build();
+        // end::one-proxy[]
+        return limiter;
+    }
+
+    static FastLimit behindCdnAndProxy() {
+        // tag::forwarded[]
+        FastLimit limiter = FastLimit.builder()
+                .trustedProxies(2)                 // a CDN, then our load balancer
+                .clientIpHeader("Forwarded")       // they write RFC 7239 Forwarded: for=...
+                .build();
+        // end::forwarded[]
+        return limiter;
+    }
+
+    static FastLimit exempt() {
+        // tag::exempt[]
+        FastLimit limiter = FastLimit.builder()
+                .exemptIps("10.0.0.0/8", "192.0.2.7", "2001:db8::/32")   // monitoring, our own services
+                .build();
+        // end::exempt[]
+        return limiter;
+    }
+}

@@ -1,0 +1,88 @@
+package io.fastlimit.examples.docs;
+
+import io.fastlimit.ClientRequest;
+import io.fastlimit.FastLimit;
+import io.fastlimit.rules.RateLimitRule;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What docs/client-ip.md says of client addresses, trusted proxies and the spoofing pitfall. */
+class ClientIpSamplesTest {
+
+    /** A request that reached us from our load balancer 10.0.0.2, which appended the address it saw. */
+    private static ClientRequest viaLoadBalancer(String xForwardedFor) {
+        return ClientRequest.of("10.0.0.2", Map.of("X-Forwarded-For", List.of(xForwardedFor)), null);
+    }
+
+    @Test
+    void withoutTrustedProxiesForwardingHeadersAreIgnored() {
+        try (FastLimit limiter = ClientIpSamples.direct()) {
+            assertThat(limiter.clientIp(viaLoadBalancer("198.51.100.9"))).isEqualTo("10.0.0.2");
+        }
+    }
+
+    @Test
+    void behindOneProxyTheClientIsTheRightmostEntryAndWhatItForgedToTheLeftIsIgnored() {
+        try (FastLimit limiter = ClientIpSamples.behindOneProxy()) {
+            assertThat(limiter.clientIp(viaLoadBalancer("198.51.100.9"))).isEqualTo("198.51.100.9");
+            // the client sent "X-Forwarded-For: 1.2.3.4" itself; the load balancer appended its real address
+            assertThat(limiter.clientIp(viaLoadBalancer("1.2.3.4, 198.51.100.9"))).isEqualTo("198.51.100.9");
+
+            RateLimitRule rule = RateLimitRule.ip("login", "5/min");
+            for (int i = 0; i < 5; i++) {
+                limiter.check(rule, viaLoadBalancer("203.0.113." + i + ", 198.51.100.9"));
+            }
+            assertThat(limiter.check(rule, viaLoadBalancer("203.0.113.99, 198.51.100.9")).allowed())
+                    .as("a forged, ever-changing first entry does not buy a fresh bucket").isFalse();
+        }
+    }
+
+    @Test
+    void theLeftmostEntryIsWhatASpooferChooses() {
+        String leftmost = "1.2.3.4, 198.51.100.9".split(",")[0].trim();
+        assertThat(leftmost).as("what a naive getHeader(\"X-Forwarded-For\").split(\",\")[0] would key by")
+                .isEqualTo("1.2.3.4");
+    }
+
+    @Test
+    void rfc7239ForwardedBehindTwoProxies() {
+        try (FastLimit limiter = ClientIpSamples.behindCdnAndProxy()) {
+            ClientRequest request = ClientRequest.of("10.0.0.2",
+                    Map.of("Forwarded", List.of("for=1.2.3.4, for=198.51.100.9, for=\"[2001:db8::7]\"")), null);
+            assertThat(limiter.clientIp(request)).isEqualTo("198.51.100.9");
+        }
+    }
+
+    @Test
+    void addressesAreNormalisedAndPortsDropped() {
+        try (FastLimit limiter = ClientIpSamples.behindCdnAndProxy()) {
+            assertThat(limiter.clientIp(ClientRequest.of("2001:DB8:0::1"))).isEqualTo("2001:db8::1");
+            assertThat(limiter.clientIp(ClientRequest.of("::ffff:192.0.2.7"))).isEqualTo("192.0.2.7");
+            ClientRequest withPorts = ClientRequest.of("10.0.0.2",
+                    Map.of("Forwarded", List.of("for=\"[2001:db8::7]:4711\", for=198.51.100.9:8080")), null);
+            assertThat(limiter.clientIp(withPorts)).isEqualTo("2001:db8::7");
+        }
+        try (FastLimit limiter = ClientIpSamples.behindOneProxy()) {
+            assertThat(limiter.clientIp(viaLoadBalancer("1.2.3.4, 198.51.100.9, 10.0.0.1"))).isEqualTo("10.0.0.1");
+        }
+        try (FastLimit limiter = FastLimit.builder().trustedProxies(2).build()) {
+            assertThat(limiter.clientIp(viaLoadBalancer("1.2.3.4, 198.51.100.9, 10.0.0.1"))).isEqualTo("198.51.100.9");
+        }
+    }
+
+    @Test
+    void exemptClientsAreNotLimitedAndGetNoHeaders() {
+        try (FastLimit limiter = ClientIpSamples.exempt()) {
+            RateLimitRule rule = RateLimitRule.ip("api", "1/min");
+            for (int i = 0; i < 3; i++) {
+                assertThat(limiter.check(rule, ClientRequest.of("10.1.2.3")).limited()).isFalse();
+            }
+            assertThat(limiter.check(rule, ClientRequest.of("2001:db8::1")).limited()).isFalse();
+            assertThat(limiter.check(rule, ClientRequest.of("198.51.100.9")).limited()).isTrue();
+        }
+    }
+}

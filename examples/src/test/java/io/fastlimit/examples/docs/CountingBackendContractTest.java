@@ -1,0 +1,17 @@
+package io.fastlimit.examples.docs;
+
+import io.fastlimit.backends.Backend;
+import io.fastlimit.backends.BackendContractTest;
+import io.fastlimit.backends.memory.MemoryBackend;
+import io.fastlimit.testing.ManualClock;
+
+// tag::contract[]
+/** Every behaviour a backend must show, from the fastlimit-core test-jar, run against CountingBackend. */
+class CountingBackendContractTest extends BackendContractTest {
+
+    @Override
+    protected Backend createBackend(ManualClock clock) {
+        return new CountingBackend(MemoryBackend.builder().clock(clock).build());
+    }
+}
+// end::contract[]
