@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </filter>
  * <filter-mapping><filter-name>api</filter-name><url-pattern>/api/*</url-pattern></filter-mapping>
  * }</pre>
- * The init-params are listed in the README's "Servlet filter" section. The rule is named after the
+ * The init-params are listed in {@code docs/servlet.md} and {@code docs/configuration.md}. The rule is named after the
  * filter ({@code api} here) unless the {@code name} init-param says otherwise, so every instance of
  * the application counts into the same keys. All filters of a webapp configured this way share one
  * limiter, and so one backend and one Redis connection pool, closed when the webapp stops; its

@@ -32,6 +32,11 @@ public final class CountingBackend implements Backend {
     }
 
     @Override
+    public void refund(String key, List<BucketConfig> buckets, int cost) {
+        delegate.refund(key, buckets, cost);   // a later rule blocked the request: give the units back
+    }
+
+    @Override
     public void reset(String key) {
         delegate.reset(key);
     }

@@ -73,7 +73,9 @@ final class RedisClients {
         for (Throwable e = error; e != null; e = e.getCause()) {
             String message = String.valueOf(e.getMessage());
             if (message.contains("WRONGPASS") || message.contains("NOAUTH") || message.contains("invalid password")
-                    || message.contains("invalid username-password")) {
+                    || message.contains("invalid username-password")
+                    || message.contains("without any password configured") // AUTH sent to a Redis 6+ without one
+                    || message.contains("no password is set")) {                // the same, before Redis 6
                 return true;
             }
         }

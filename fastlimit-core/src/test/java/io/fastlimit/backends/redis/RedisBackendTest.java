@@ -192,5 +192,10 @@ class RedisBackendTest {
                     .hasMessageContaining("refused")
                     .hasMessageNotContaining("wrong@");
         }
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> RedisBackend.fromUrl("redis://:unexpected@127.0.0.1:" + redis.server().port()))
+                .as("a password for a Redis that has none")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("refused");
     }
 }
