@@ -9,7 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${REDIS_BENCH_PORT:-6390}
 dir=$(mktemp -d)
-redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" --daemonize yes \
+# Redis gets core 1 and the clients core 0, as if on machines of their own (without taskset they share).
+pin_server=""; pin_client=""
+if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then pin_server="taskset -c 1"; pin_client="taskset -c 0"; fi
+$pin_server redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" --daemonize yes \
   --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
 trap 'redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 until redis-cli -p "$port" ping >/dev/null 2>&1; do :; done
@@ -20,8 +23,8 @@ echo "== floor: redis-benchmark, EVALSHA of 'return 1' =="
 sha=$(redis-cli -p "$port" script load "return 1")
 for clients in 16 64; do
   printf 'connections=%s ' "$clients"
-  redis-benchmark -p "$port" -c "$clients" -n 300000 --csv EVALSHA "$sha" 0 | tail -1
+  $pin_client redis-benchmark -p "$port" -c "$clients" -n 300000 --csv EVALSHA "$sha" 0 | tail -1
 done
 
 echo "== JMH: RedisCheckBenchmark =="
-java -jar fastlimit-bench/target/benchmarks.jar RedisCheckBenchmark -p url="redis://127.0.0.1:$port" "$@"
+$pin_client java -jar fastlimit-bench/target/benchmarks.jar RedisCheckBenchmark -p url="redis://127.0.0.1:$port" "$@"

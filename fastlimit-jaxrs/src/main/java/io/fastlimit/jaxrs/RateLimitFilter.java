@@ -15,6 +15,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -25,6 +26,9 @@ class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter
 
     private static final Logger LOG = System.getLogger(FastLimitFeature.class.getName());
     private static final AtomicBoolean WARNED_NO_ADDRESS = new AtomicBoolean();
+    /** A failing user resolver is logged at most this often, so a flood of requests cannot flood the log. */
+    private static final long WARNING_INTERVAL_MS = 10_000;
+    private static final AtomicLong lastResolverWarningMs = new AtomicLong(Long.MIN_VALUE / 2);
 
     private final FastLimit limiter;
     private final List<RateLimitRule> rules;
@@ -59,8 +63,19 @@ class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter
         }
     }
 
+    /** The user, or {@code null}: a resolver that throws makes the request anonymous, never a 500. */
     String user(ContainerRequestContext request) {
-        return users.resolveUser(request);
+        try {
+            return users.resolveUser(request);
+        } catch (RuntimeException e) {
+            long nowMs = System.currentTimeMillis();
+            long last = lastResolverWarningMs.get();
+            if (nowMs - last >= WARNING_INTERVAL_MS && lastResolverWarningMs.compareAndSet(last, nowMs)) {
+                LOG.log(Level.WARNING, "User resolver " + users.getClass().getName()
+                        + " failed; the request is limited as anonymous", e);
+            }
+            return null;
+        }
     }
 
     String remoteAddress(ContainerRequestContext request) {

@@ -67,7 +67,7 @@ abstract class RateLimitHttpContract {
         apps.put("proxied", application(feature(b -> b.trustedProxies(1).exemptIps("203.0.113.0/24"))));
         apps.put("local", application(feature(b -> b.exemptIps("127.0.0.1"))));
         apps.put("custom", application(feature(b -> b.headers(HeaderStyle.custom("Quota-Limit", "Quota-Left", null, "Retry-After")))
-                .withUserResolver(request -> request.getHeaderString("X-Account")))
+                .withUserResolver(RateLimitHttpContract::account))
                 .register(TestResources.PlainTextMapper.class));
         server = JerseyServer.start(apps);
     }
@@ -230,6 +230,22 @@ abstract class RateLimitHttpContract {
         // the security context is not consulted by this application's resolver
         Response other = http().header("X-Test-User", "acme").header("X-Account", "globex").get("/custom/limited/user");
         assertThat(other.statusCode()).isEqualTo(200);
+    }
+
+    /** The custom application's user resolver: the X-Account header; "boom" makes it throw. */
+    private static String account(jakarta.ws.rs.container.ContainerRequestContext request) {
+        String account = request.getHeaderString("X-Account");
+        if ("boom".equals(account)) {
+            throw new IllegalStateException("the account service is down");
+        }
+        return account;
+    }
+
+    @Test
+    void aUserResolverThatThrowsMakesTheRequestAnonymousNeverA500() {
+        Response anonymous = http().header("X-Account", "boom").get("/custom/limited/user");
+        assertThat(anonymous.statusCode()).isEqualTo(200);
+        assertThat(anonymous.header("Quota-Limit")).as("the IP bucket of the anonymous").isEqualTo("2");
     }
 
     @Test

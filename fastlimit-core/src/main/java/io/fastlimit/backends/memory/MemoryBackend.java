@@ -79,7 +79,7 @@ public final class MemoryBackend implements Backend {
      *
      * Memory per key (64-bit JVM with compressed pointers): the map node 32 bytes plus ~8 of table,
      * the key String 24 + 16 + its length in bytes (about 80 for a typical 40-character key), and the
-     * state: 40 bytes for FIXED_WINDOW and TOKEN_BUCKET, 48 for SLIDING_WINDOW_COUNTER, 136 for
+     * state: 40 bytes for FIXED_WINDOW, 64 for TOKEN_BUCKET, 48 for SLIDING_WINDOW_COUNTER, 136 for
      * SLIDING_WINDOW with its initial arrays (plus ~12 per distinct millisecond logged in the window),
      * and for several rates a MultiBucket of 32 + 16 + 4 per rate plus one state per rate. So about 160
      * bytes per key for one rate counted by an O(1) algorithm (~32 MB at the default bound of 200,000

@@ -23,8 +23,9 @@ import io.fastlimit.rules.BucketConfig;
  *
  * Concurrency: guarded by the key's monitor (see KeyState).
  *
- * Memory per key: this object is 40 bytes (header 12, lastSeenMs 8, tatMs 8, tatFraction 4, config 4,
- * removed 1, padding).
+ * Memory per key: this object is 64 bytes (header 12, lastSeenMs 8, tatMs 8, tatFraction 4, config 4,
+ * removed 1, unitMs 8, unitFraction 4, and the scratch afterMs 8 and afterFraction 4, padding): 24
+ * bytes more than the state needs, to spare every check its divisions.
  *
  * Edge cases: tatMs starts at Long.MIN_VALUE (no debt) and is never used in a subtraction before it
  * is known to be ahead of now; time never runs backwards here (KeyState.observe), so the debt only
@@ -32,12 +33,22 @@ import io.fastlimit.rules.BucketConfig;
  */
 final class TokenBucket extends Bucket {
 
+    /** One unit's worth of debt, window / limit ms, as whole ms and a fraction in 1/limit ms: no division per check. */
+    private final long unitMs;
+    private final int unitFraction;
+
     private long tatMs = Long.MIN_VALUE;
     /** Fraction of a millisecond, in units of 1/limit ms, beyond tatMs; below limit <= 10^9. */
     private int tatFraction;
 
+    /** The debt once a cost is added, as {@link #addCost} leaves it; only read right after that call. */
+    private long afterMs;
+    private int afterFraction;
+
     TokenBucket(BucketConfig config) {
         super(config);
+        this.unitMs = config.windowMillis() / config.limit();
+        this.unitFraction = (int) (config.windowMillis() % config.limit());
     }
 
     @Override
@@ -48,48 +59,49 @@ final class TokenBucket extends Bucket {
     @Override
     long available(long nowMs) {
         long limit = config.limit();
-        long debtMs = debtMs(nowMs);
-        long debtFraction = debtFraction(nowMs);
-        if (debtMs == 0 && debtFraction == 0) {
+        if (!hasDebt(nowMs)) {
             return limit;
         }
-        // tokens owed = debt * limit / window = (debtMs * limit + debtFraction) / window
-        return limit - ExactMath.mulAddDivCeil(debtMs, limit, debtFraction, config.windowMillis());
+        // tokens owed = debt * limit / window = ((TAT - now) * limit + tatFraction) / window
+        return limit - ExactMath.mulAddDivCeil(tatMs - nowMs, limit, tatFraction, config.windowMillis());
     }
 
     @Override
     long retryAfterMs(long nowMs, int cost) {
         long windowMs = config.windowMillis();
-        long ms = debtAfterMs(nowMs, cost);
-        long fraction = debtAfterFraction(nowMs, cost);
-        if (ms < windowMs || (ms == windowMs && fraction == 0)) {
+        addCost(nowMs, cost);
+        if (afterMs < windowMs || (afterMs == windowMs && afterFraction == 0)) {
             return 0;
         }
-        return ms - windowMs + (fraction > 0 ? 1 : 0);
+        return afterMs - windowMs + (afterFraction > 0 ? 1 : 0);
     }
 
     @Override
     void consume(long nowMs, int cost) {
-        long ms = debtAfterMs(nowMs, cost);
-        long fraction = debtAfterFraction(nowMs, cost);
-        tatMs = nowMs + ms;
-        tatFraction = (int) fraction;
+        addCost(nowMs, cost);
+        tatMs = nowMs + afterMs;
+        tatFraction = afterFraction;
     }
 
-    /** Whole milliseconds of debt once {@code cost} is added: debt + cost*q + (cost*r)/limit + carry. */
-    private long debtAfterMs(long nowMs, int cost) {
+    /** Sets afterMs and afterFraction to the debt at nowMs plus cost * window/limit. */
+    private void addCost(long nowMs, int cost) {
         long limit = config.limit();
-        long windowMs = config.windowMillis();
-        long costFraction = cost * (windowMs % limit);
-        long carry = debtFraction(nowMs) + costFraction % limit >= limit ? 1 : 0;
-        return debtMs(nowMs) + cost * (windowMs / limit) + costFraction / limit + carry;
-    }
-
-    /** The fraction (in 1/limit ms) of the debt once {@code cost} is added. */
-    private long debtAfterFraction(long nowMs, int cost) {
-        long limit = config.limit();
-        long fraction = debtFraction(nowMs) + cost * (config.windowMillis() % limit) % limit;
-        return fraction >= limit ? fraction - limit : fraction;
+        long ms = hasDebt(nowMs) ? tatMs - nowMs : 0;
+        long fraction = hasDebt(nowMs) ? tatFraction : 0;
+        if (cost == 1) {
+            ms += unitMs;
+            fraction += unitFraction;
+        } else {
+            long costFraction = (long) cost * unitFraction; // below 10^18: cost <= limit <= 10^9
+            ms += cost * unitMs + costFraction / limit;
+            fraction += costFraction % limit;
+        }
+        if (fraction >= limit) {
+            fraction -= limit;
+            ms++;
+        }
+        afterMs = ms;
+        afterFraction = (int) fraction;
     }
 
     @Override
@@ -97,13 +109,14 @@ final class TokenBucket extends Bucket {
         if (!hasDebt(nowMs)) {
             return;
         }
-        // TAT - cost * window/limit, as whole ms and a fraction in 1/limit ms
         long limit = config.limit();
-        long windowMs = config.windowMillis();
-        long costFraction = cost * (windowMs % limit);
-        long borrow = tatFraction < costFraction % limit ? 1 : 0;
-        long ms = tatMs - cost * (windowMs / limit) - costFraction / limit - borrow;
-        long fraction = tatFraction - costFraction % limit + borrow * limit;
+        // TAT - cost * window/limit, as whole ms and a fraction in 1/limit ms
+        long costFraction = (long) cost * unitFraction;
+        long partMs = cost * unitMs + costFraction / limit;
+        long part = costFraction % limit;
+        long borrow = tatFraction < part ? 1 : 0;
+        long ms = tatMs - partMs - borrow;
+        long fraction = tatFraction - part + borrow * limit;
         if (ms < nowMs || (ms == nowMs && fraction == 0)) {
             tatMs = Long.MIN_VALUE; // no debt left: a full bucket
             tatFraction = 0;
@@ -129,15 +142,5 @@ final class TokenBucket extends Bucket {
 
     private boolean hasDebt(long nowMs) {
         return tatMs > nowMs || (tatMs == nowMs && tatFraction > 0);
-    }
-
-    /** Whole milliseconds of debt at nowMs. */
-    private long debtMs(long nowMs) {
-        return hasDebt(nowMs) ? tatMs - nowMs : 0;
-    }
-
-    /** The fraction of a millisecond of debt beyond debtMs, in units of 1/limit ms. */
-    private long debtFraction(long nowMs) {
-        return hasDebt(nowMs) ? tatFraction : 0;
     }
 }
