@@ -186,10 +186,10 @@ public final class FastLimit implements AutoCloseable {
      * Best effort, and a no-op for decisions that consumed nothing.
      */
     public void refund(RateLimitDecision decision) {
-        RateLimitDecision.Consumption consumed = decision.consumption;
-        if (consumed != null && decision.allowed() && !decision.wouldHaveBlocked()) {
+        Backend consumedFrom = decision.consumedFrom;
+        if (consumedFrom != null && decision.allowed() && !decision.wouldHaveBlocked()) {
             try {
-                consumed.backend().refund(consumed.key(), consumed.buckets(), consumed.cost());
+                consumedFrom.refund(decision.consumedKey, decision.consumedBuckets, decision.consumedCost);
             } catch (RuntimeException e) {
                 failureLog.log(clock.millis(), "Rate-limit backend failed to give units back", e);
             }
@@ -308,17 +308,16 @@ public final class FastLimit implements AutoCloseable {
         long windowMillis = scope.windowFor(result.limit());
         if (result.allowed()) {
             return new RateLimitDecision(true, true, false, result.limit(), result.remaining(), result.resetMs(), 0,
-                    bound.rule.name(), windowMillis, headerStyle, nowMs,
-                    new RateLimitDecision.Consumption(consumedFrom, key, scope.buckets, bound.cost));
+                    bound.rule.name(), windowMillis, headerStyle, nowMs, consumedFrom, key, scope.buckets, bound.cost);
         }
         if (dryRun) {
             dryRunLog.log(nowMs, "Rate limit '" + bound.rule.name() + "' would have blocked " + key
                     + " (dry run: let through)", null);
             return new RateLimitDecision(true, true, true, result.limit(), 0, result.resetMs(), 0,
-                    bound.rule.name(), windowMillis, headerStyle, nowMs, null);
+                    bound.rule.name(), windowMillis, headerStyle, nowMs, null, null, null, 0);
         }
         return new RateLimitDecision(false, true, false, result.limit(), result.remaining(), result.resetMs(),
-                Math.max(1, result.retryAfterMs()), bound.rule.name(), windowMillis, headerStyle, nowMs, null);
+                Math.max(1, result.retryAfterMs()), bound.rule.name(), windowMillis, headerStyle, nowMs, null, null, null, 0);
     }
 
     /** A peer address that is not an IP (a Unix socket, a broken proxy) still gets one bucket. */

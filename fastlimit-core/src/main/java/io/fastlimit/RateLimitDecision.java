@@ -19,7 +19,7 @@ import java.util.function.BiConsumer;
 public final class RateLimitDecision {
 
     private static final RateLimitDecision UNLIMITED =
-            new RateLimitDecision(true, false, false, 0, 0, 0, 0, null, 0, HeaderStyle.none(), 0, null);
+            new RateLimitDecision(true, false, false, 0, 0, 0, 0, null, 0, HeaderStyle.none(), 0, null, null, null, 0);
 
     private final boolean allowed;
     private final boolean limited;
@@ -32,16 +32,16 @@ public final class RateLimitDecision {
     private final long windowMillis;
     private final HeaderStyle headerStyle;
     private final long decidedAtMs;
-    /** What this decision consumed, so it can be given back when another rule blocks the request; else null. */
-    final Consumption consumption;
-
-    /** A check that consumed units: where, from which buckets, how many. */
-    record Consumption(Backend backend, String key, List<BucketConfig> buckets, int cost) {
-    }
+    /** Where this decision consumed units, so they can be given back if another rule blocks; else null. */
+    final Backend consumedFrom;
+    final String consumedKey;
+    final List<BucketConfig> consumedBuckets;
+    final int consumedCost;
 
     RateLimitDecision(boolean allowed, boolean limited, boolean wouldHaveBlocked, long limit, long remaining,
                       long resetMs, long retryAfterMs, String ruleName, long windowMillis,
-                      HeaderStyle headerStyle, long decidedAtMs, Consumption consumption) {
+                      HeaderStyle headerStyle, long decidedAtMs,
+                      Backend consumedFrom, String consumedKey, List<BucketConfig> consumedBuckets, int consumedCost) {
         this.allowed = allowed;
         this.limited = limited;
         this.wouldHaveBlocked = wouldHaveBlocked;
@@ -53,7 +53,10 @@ public final class RateLimitDecision {
         this.windowMillis = windowMillis;
         this.headerStyle = headerStyle;
         this.decidedAtMs = decidedAtMs;
-        this.consumption = consumption;
+        this.consumedFrom = consumedFrom;
+        this.consumedKey = consumedKey;
+        this.consumedBuckets = consumedBuckets;
+        this.consumedCost = consumedCost;
     }
 
     /** The decision for a request no rule limits. */

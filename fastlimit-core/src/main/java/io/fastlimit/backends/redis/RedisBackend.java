@@ -72,9 +72,10 @@ public final class RedisBackend implements Backend {
     /** How long calls fail at once before one is tried again. */
     public static final long CIRCUIT_OPEN_MS = 1_000;
 
-    private static final String SCRIPT = loadScript("check.lua");
+    /** Each script starts with the shared prologue that reads the cost and the time. */
+    private static final String SCRIPT = loadScript("clock.lua") + loadScript("check.lua");
     private static final String SCRIPT_SHA = sha1(SCRIPT);
-    private static final String REFUND_SCRIPT = loadScript("refund.lua");
+    private static final String REFUND_SCRIPT = loadScript("clock.lua") + loadScript("refund.lua");
     private static final String REFUND_SCRIPT_SHA = sha1(REFUND_SCRIPT);
 
     private final RedissonClient client;

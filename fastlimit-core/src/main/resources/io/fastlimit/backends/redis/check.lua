@@ -20,18 +20,7 @@
 -- The script runs for every request, so it is written for speed: plain loops over parallel arrays,
 -- no closures or tables per algorithm, a key's expiry set only when its deadline moves.
 
-if redis.replicate_commands then
-    redis.replicate_commands() -- needed before Redis 5 to write after reading TIME; a no-op since
-end
-
-local cost = tonumber(ARGV[1])
-local now
-if ARGV[2] ~= '' then
-    now = tonumber(ARGV[2]) * 1000
-else
-    local t = redis.call('TIME')
-    now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-end
+-- `cost` and `now` (microseconds) come from clock.lua, which the backend puts in front of this script.
 
 local SLACK_MS = 1000
 local floor, ceil, fmod, max, min = math.floor, math.ceil, math.fmod, math.max, math.min

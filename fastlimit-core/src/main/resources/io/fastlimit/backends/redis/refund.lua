@@ -2,18 +2,8 @@
 -- a later rule blocked the same request. Arguments as for check.lua. Units consumed in a window that
 -- has ended since are not given back.
 
-if redis.replicate_commands then
-    redis.replicate_commands()
-end
+-- `cost` and `now` (microseconds) come from clock.lua, which the backend puts in front of this script.
 
-local cost = tonumber(ARGV[1])
-local now
-if ARGV[2] ~= '' then
-    now = tonumber(ARGV[2]) * 1000
-else
-    local t = redis.call('TIME')
-    now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-end
 local floor, fmod, max = math.floor, math.fmod, math.max
 
 for i = 1, #KEYS do
