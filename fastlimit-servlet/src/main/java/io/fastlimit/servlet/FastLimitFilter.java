@@ -205,28 +205,37 @@ public final class FastLimitFilter implements Filter {
         a.blocked.onBlocked(request, response, decision);
     }
 
-    /** Notes what an earlier filter consumed for this request, to give it back if a later one blocks. */
+    /**
+     * Notes what this filter consumed, to give it back if a later filter blocks the request: the
+     * decision itself when it is the first (the common case allocates nothing), a list from the second.
+     */
     private static void remember(HttpServletRequest request, RateLimitDecision decision) {
         Object consumed = request.getAttribute(CONSUMED_ATTRIBUTE);
-        if (consumed instanceof List<?> list) {
+        if (consumed == null) {
+            request.setAttribute(CONSUMED_ATTRIBUTE, decision);
+        } else if (consumed instanceof RateLimitDecision first) {
+            List<RateLimitDecision> decisions = new ArrayList<>(2);
+            decisions.add(first);
+            decisions.add(decision);
+            request.setAttribute(CONSUMED_ATTRIBUTE, decisions);
+        } else if (consumed instanceof List<?> list) {
             @SuppressWarnings("unchecked")
             List<RateLimitDecision> decisions = (List<RateLimitDecision>) list;
             decisions.add(decision);
-        } else {
-            List<RateLimitDecision> decisions = new ArrayList<>(2);
-            decisions.add(decision);
-            request.setAttribute(CONSUMED_ATTRIBUTE, decisions);
         }
     }
 
     /** A request turned away here does not count against the filters that let it through before. */
     private static void giveBackEarlier(HttpServletRequest request, FastLimit limiter) {
-        if (request.getAttribute(CONSUMED_ATTRIBUTE) instanceof List<?> list) {
+        Object consumed = request.getAttribute(CONSUMED_ATTRIBUTE);
+        if (consumed instanceof RateLimitDecision decision) {
+            limiter.refund(decision);
+        } else if (consumed instanceof List<?> list) {
             for (Object decision : list) {
                 limiter.refund((RateLimitDecision) decision);
             }
-            request.removeAttribute(CONSUMED_ATTRIBUTE);
         }
+        request.removeAttribute(CONSUMED_ATTRIBUTE);
     }
 
     /** Gives back the shared limiter; the last filter of the webapp closes it. A given limiter stays open. */
