@@ -6,6 +6,9 @@ import io.fastlimit.testing.ManualClock;
 import io.fastlimit.testing.RedisExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import io.fastlimit.rules.RateLimitRule;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The HTTP suite against a real redis-server that the test starts, its scripts driven by the test's clock. */
@@ -27,6 +30,30 @@ class RedisFilterHttpTest extends AbstractFilterHttpTest {
     protected FastLimit.Builder limiterBuilder(ManualClock clock) {
         return FastLimit.builder().clock(clock)
                 .backend(RedisBackend.builder().client(connection.client()).testClock(clock).build());
+    }
+
+    /**
+     * A request turned away by the second filter makes the first one give back what it took: on a
+     * healthy Redis that refund is answered at once and counts as no failure, so the strict limit
+     * keeps holding instead of opening the circuit and handing requests to the failure policy.
+     */
+    @Test
+    void aStrictFilterBehindAGenerousOneKeepsBlocking() throws Exception {
+        RedisBackend backend = RedisBackend.builder().client(connection.client()).testClock(clock).build();
+        FastLimit limiter = FastLimit.builder().clock(clock).backend(backend).build();
+        TestServer server = serve(context -> {
+            context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("everything", "100/min"))),
+                    "/*", TestServer.ALL_DISPATCHES);
+            context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("signin", "1/min"))),
+                    "/login", TestServer.ALL_DISPATCHES);
+        });
+
+        server.request().get("/login").then().statusCode(200);
+        for (int i = 0; i < 20; i++) {
+            server.request().get("/login").then().statusCode(429).header("X-RateLimit-Limit", "1");
+        }
+        org.assertj.core.api.Assertions.assertThat(backend.isCircuitOpen()).isFalse();
+        server.request().get("/hello").then().statusCode(200).header("X-RateLimit-Remaining", "98");
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package io.fastlimit.backends.redis;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Stops waiting on a Redis that keeps failing. After {@code failureThreshold} failures in a row the
@@ -16,6 +17,8 @@ final class Circuit {
     private final long openMillis;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicBoolean probing = new AtomicBoolean();
+    /** Every failure ever recorded: each failed call counts once, whatever ended it. */
+    private final AtomicLong failures = new AtomicLong();
     /** While positive and in the future, the circuit is open. */
     private volatile long openUntilMs;
 
@@ -42,10 +45,15 @@ final class Circuit {
     }
 
     void onFailure(long nowMs) {
+        failures.incrementAndGet();
         if (consecutiveFailures.incrementAndGet() >= failureThreshold) {
             openUntilMs = nowMs + openMillis;
             probing.set(false);
         }
+    }
+
+    long failures() {
+        return failures.get();
     }
 
     boolean isOpen() {

@@ -65,6 +65,8 @@ import java.util.concurrent.TimeoutException;
 public final class RedisBackend implements Backend {
 
 
+    private static final System.Logger LOG = System.getLogger(RedisBackend.class.getName());
+
     /** Default wait for one check: a few round trips on a LAN, far less than a user notices. */
     public static final long DEFAULT_TIMEOUT_MS = 250;
     /** Failures in a row after which calls fail at once for a while. */
@@ -133,43 +135,40 @@ public final class RedisBackend implements Backend {
                 single.putIfAbsent(bucket, compiledBucket);
             }
         }
-        return await(start(key, compiledBucket, cost));
+        return await(check(key, compiledBucket, cost));
     }
 
     @Override
     public BackendResult checkAndIncrement(String key, List<BucketConfig> buckets, int cost) {
-        return await(start(key, buckets, cost));
-    }
-
-    private BackendResult await(CompletableFuture<BackendResult> call) {
-        try {
-            return call.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(false);
-            circuit.onFailure(clock.millis());
-            throw new BackendUnavailableException("Redis did not answer within " + timeoutMs + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendUnavailableException("Interrupted while waiting for Redis", e);
-        } catch (ExecutionException e) {
-            throw unavailable(e.getCause());
-        }
+        return await(check(key, compiled(buckets), cost));
     }
 
     @Override
     public CompletionStage<BackendResult> checkAndIncrementAsync(String key, List<BucketConfig> buckets, int cost) {
-        return start(key, buckets, cost)
-                .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-                .exceptionally(error -> {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                    if (cause instanceof TimeoutException) {
-                        circuit.onFailure(clock.millis());
-                    }
-                    throw unavailable(cause);
-                });
+        return check(key, compiled(buckets), cost)
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailable(unwrap(error))));
     }
 
-    private CompletableFuture<BackendResult> start(String key, List<BucketConfig> buckets, int cost) {
+    /** Waits for a call; it always ends, by its own timeout at the latest (see {@link #call}). */
+    private <T> T await(CompletableFuture<T> call) {
+        try {
+            return call.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("Interrupted while waiting for Redis", e);
+        } catch (ExecutionException e) {
+            throw unavailable(unwrap(e));
+        }
+    }
+
+    private CompletableFuture<BackendResult> check(String key, Buckets compiledBuckets, int cost) {
+        String base = hashTagged(key);
+        List<Object> keys = compiledBuckets.keys(base);
+        Object[] args = compiledBuckets.arguments(cost, testClock == null ? null : testClock.millis());
+        return call(base, SCRIPT, SCRIPT_SHA, keys, args).thenApply(RedisBackend::toResult);
+    }
+
+    private Buckets compiled(List<BucketConfig> buckets) {
         Buckets compiledBuckets = compiled.get(buckets);
         if (compiledBuckets == null) {
             compiledBuckets = compile(buckets);
@@ -177,62 +176,115 @@ public final class RedisBackend implements Backend {
                 compiled.putIfAbsent(compiledBuckets.configs, compiledBuckets);
             }
         }
-        return start(key, compiledBuckets, cost);
+        return compiledBuckets;
     }
 
-    private CompletableFuture<BackendResult> start(String key, Buckets compiledBuckets, int cost) {
+    /** The check script's answer: {allowed, limit, remaining, reset epoch ms, retry-after ms}. */
+    private static BackendResult toResult(List<Object> reply) {
+        if (reply == null || reply.size() != 5) {
+            throw new IllegalStateException("Unexpected answer from the fastlimit check script: " + reply);
+        }
+        return new BackendResult(number(reply.get(0)) == 1L, number(reply.get(1)), number(reply.get(2)),
+                number(reply.get(3)), number(reply.get(4)));
+    }
+
+    private static long number(Object value) {
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        throw new IllegalStateException("Unexpected value in a fastlimit script's answer: " + value);
+    }
+
+    /**
+     * Runs a script by its SHA and answers its reply. When the server does not know the script (a
+     * restart, a failover, {@code SCRIPT FLUSH}) it is loaded once and the call sent again.
+     *
+     * <p>The returned future always completes, and exactly once: with the reply, with Redis's error,
+     * or with a {@link TimeoutException} after {@link Builder#timeout(Duration) timeout}, whichever
+     * comes first. Each call is recorded by the circuit once, from that single outcome, so a reply
+     * that arrives after the timeout counts for nothing, and a callback that throws fails the future
+     * instead of leaving it pending. While the circuit is open the future fails at once.
+     */
+    private CompletableFuture<List<Object>> call(String routingKey, String text, String sha, List<Object> keys, Object[] args) {
         if (!circuit.allowsCall(clock.millis())) {
             return CompletableFuture.failedFuture(new BackendUnavailableException(
                     "Redis failed " + CIRCUIT_FAILURES + " times in a row; not calling it for up to " + CIRCUIT_OPEN_MS + " ms"));
         }
-        String base = hashTagged(key);
-        List<Object> keys = compiledBuckets.keys(base);
-        Object[] args = compiledBuckets.arguments(cost, testClock == null ? null : testClock.millis());
-        return run(base, SCRIPT, SCRIPT_SHA, keys, args);
-    }
-
-    /**
-     * Runs a script by its SHA. When the server does not know it (a restart, a failover,
-     * {@code SCRIPT FLUSH}) it is loaded once and the call sent again.
-     */
-    private CompletableFuture<BackendResult> run(String routingKey, String text, String sha, List<Object> keys, Object[] args) {
-        CompletableFuture<BackendResult> result = new CompletableFuture<>();
-        RFuture<List<Long>> sent = script.evalShaAsync(routingKey, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.MULTI, keys, args);
-        sent.whenComplete((reply, error) -> {
-            if (error instanceof RedisNoScriptException
-                    || (error != null && error.getCause() instanceof RedisNoScriptException)) {
-                script.scriptLoadAsync(routingKey, text).whenComplete((loadedSha, loadFailed) -> {
-                    if (loadFailed != null) {
-                        complete(result, null, loadFailed);
-                        return;
+        CompletableFuture<List<Object>> result = new CompletableFuture<>();
+        // the caller's future completes only after the circuit has recorded the outcome
+        CompletableFuture<List<Object>> recorded = result.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .whenComplete((reply, error) -> {
+                    if (error == null) {
+                        circuit.onSuccess();
+                    } else {
+                        circuit.onFailure(clock.millis());
                     }
-                    script.<List<Long>>evalShaAsync(routingKey, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.MULTI, keys, args)
-                            .whenComplete((again, failed) -> complete(result, again, failed));
                 });
-            } else {
-                complete(result, reply, error);
-            }
-        });
-        return result;
-    }
-
-    private void complete(CompletableFuture<BackendResult> result, List<Long> reply, Throwable error) {
-        if (error != null) {
-            circuit.onFailure(clock.millis());
-            result.completeExceptionally(error);
-            return;
+        try {
+            evalSha(routingKey, sha, keys, args).whenComplete((reply, error) -> {
+                if (error != null && isNoScript(error)) {
+                    reloadAndRetry(result, routingKey, text, sha, keys, args);
+                } else {
+                    settle(result, reply, error);
+                }
+            });
+        } catch (RuntimeException sendFailed) {
+            result.completeExceptionally(sendFailed);
         }
-        circuit.onSuccess();
-        result.complete(reply.size() < 5 ? null // the refund script answers only that it ran
-                : new BackendResult(reply.get(0) == 1L, reply.get(1), reply.get(2), reply.get(3), reply.get(4)));
+        return recorded;
     }
 
-    private static RuntimeException unavailable(Throwable cause) {
+    private void reloadAndRetry(CompletableFuture<List<Object>> result, String routingKey, String text, String sha,
+                                List<Object> keys, Object[] args) {
+        try {
+            script.scriptLoadAsync(routingKey, text).whenComplete((loadedSha, loadFailed) -> {
+                if (loadFailed != null) {
+                    settle(result, null, loadFailed);
+                    return;
+                }
+                try {
+                    evalSha(routingKey, sha, keys, args).whenComplete((again, failed) -> settle(result, again, failed));
+                } catch (RuntimeException sendFailed) {
+                    settle(result, null, sendFailed);
+                }
+            });
+        } catch (RuntimeException sendFailed) {
+            settle(result, null, sendFailed);
+        }
+    }
+
+    private RFuture<List<Object>> evalSha(String routingKey, String sha, List<Object> keys, Object[] args) {
+        return script.evalShaAsync(routingKey, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.MULTI, keys, args);
+    }
+
+    private static void settle(CompletableFuture<List<Object>> result, List<Object> reply, Throwable error) {
+        if (error != null) {
+            result.completeExceptionally(error);
+        } else {
+            result.complete(reply);
+        }
+    }
+
+    private static boolean isNoScript(Throwable error) {
+        return error instanceof RedisNoScriptException || error.getCause() instanceof RedisNoScriptException;
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
+            error = error.getCause();
+        }
+        return error;
+    }
+
+    private RuntimeException unavailable(Throwable cause) {
         if (cause instanceof BackendUnavailableException unavailable) {
             return unavailable;
         }
         if (cause instanceof IllegalArgumentException argument) {
             return argument;
+        }
+        if (cause instanceof TimeoutException) {
+            return new BackendUnavailableException("Redis did not answer within " + timeoutMs + " ms", cause);
         }
         return new BackendUnavailableException("Redis failed: " + brief(cause), cause);
     }
@@ -265,28 +317,20 @@ public final class RedisBackend implements Backend {
 
     /**
      * Gives back units a check consumed moments ago, in one more script run. Best effort: when Redis
-     * fails, nothing is given back and nothing is thrown.
+     * fails, nothing is given back and nothing is thrown (the failure counts for the circuit like any
+     * other).
      */
     @Override
     public void refund(String key, List<BucketConfig> buckets, int cost) {
-        if (!circuit.allowsCall(clock.millis())) {
-            return;
-        }
-        Buckets compiledBuckets = compiled.get(buckets);
-        if (compiledBuckets == null) {
-            compiledBuckets = compile(buckets);
-        }
+        Buckets compiledBuckets = compiled(buckets);
         String base = hashTagged(key);
         try {
-            run(base, REFUND_SCRIPT, REFUND_SCRIPT_SHA, compiledBuckets.keys(base),
-                    compiledBuckets.arguments(cost, testClock == null ? null : testClock.millis()))
-                    .get(timeoutMs, TimeUnit.MILLISECONDS);
+            call(base, REFUND_SCRIPT, REFUND_SCRIPT_SHA, compiledBuckets.keys(base),
+                    compiledBuckets.arguments(cost, testClock == null ? null : testClock.millis())).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (TimeoutException e) {
-            circuit.onFailure(clock.millis());
         } catch (ExecutionException e) {
-            // counted by the circuit already; a refund that fails gives nothing back
+            LOG.log(System.Logger.Level.DEBUG, "A refund to Redis failed; nothing was given back", e.getCause());
         }
     }
 
@@ -336,6 +380,11 @@ public final class RedisBackend implements Backend {
     /** Whether calls currently fail at once because Redis kept failing. */
     public boolean isCircuitOpen() {
         return circuit.isOpen();
+    }
+
+    /** Calls to Redis that failed or timed out since this backend was built, each counted once. */
+    long failuresCounted() {
+        return circuit.failures();
     }
 
     /** The Redisson client this backend uses. */

@@ -35,4 +35,4 @@ for i = 1, #KEYS do
         end
     end
 end
-return 1
+return {1} -- a list, like the check script's answer: both are read as one

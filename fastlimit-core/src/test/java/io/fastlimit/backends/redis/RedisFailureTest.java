@@ -133,6 +133,34 @@ class RedisFailureTest {
         assertThat(d.limited()).as("timed out, let through").isFalse();
     }
 
+    @Test
+    void eachTimeoutCountsOnceSoTheCircuitOpensAfterTheDocumentedNumber() {
+        RedisBackend backend = backend();
+        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build();
+        limiter.check(rule, client); // connected and the script cached
+        assertThat(server.command("CLIENT", "PAUSE", "3000", "ALL")).isEqualTo("OK");
+        for (int i = 1; i < RedisBackend.CIRCUIT_FAILURES; i++) {
+            assertThat(timed(limiter, rule, client).limited()).as("timed out").isFalse();
+            assertThat(backend.failuresCounted()).isEqualTo(i);
+            assertThat(backend.isCircuitOpen()).as("%d timeouts of %d", i, RedisBackend.CIRCUIT_FAILURES).isFalse();
+        }
+        timed(limiter, rule, client);
+        assertThat(backend.failuresCounted()).isEqualTo(RedisBackend.CIRCUIT_FAILURES);
+        assertThat(backend.isCircuitOpen()).isTrue();
+    }
+
+    @Test
+    void anAsyncCheckCompletesWithTheFailureWhenRedisIsDown() {
+        RedisBackend backend = backend();
+        server.stop();
+        java.util.concurrent.CompletableFuture<io.fastlimit.backends.BackendResult> check = backend.checkAndIncrementAsync(
+                "c:r:ip:{1.1.1.1}", java.util.List.of(io.fastlimit.rules.BucketConfig.of(
+                        io.fastlimit.rules.Rate.parse("5/min").get(0), io.fastlimit.Algorithm.FIXED_WINDOW)), 1)
+                .toCompletableFuture();
+        assertThatThrownBy(check::join).hasCauseInstanceOf(BackendUnavailableException.class);
+        assertThat(backend.failuresCounted()).isEqualTo(1);
+    }
+
     /** Moves the circuit's clock past its open time until a probe reaches the restarted server. */
     private RateLimitDecision awaitRecovery(FastLimit limiter) {
         long deadline = System.currentTimeMillis() + 30_000;
