@@ -11,7 +11,10 @@
 --
 -- Time is in microseconds inside (TIME's precision); answers are rounded up to milliseconds. State
 -- is plain Redis types, readable with redis-cli:
---   log      sorted set, one member per unit consumed, scored by its time (exact sliding window)
+--   log      sorted set, one member per entry of the sliding log, scored by the time of its newest
+--            unit; the member is "<start>:<before>:<after>": when the entry opened, and the running
+--            count of units logged before and after it (so any span of entries is counted from two
+--            members, and members are unique whatever is given back)
 --   fixed    hash s = window start, n = count (windows aligned to the epoch)
 --   token    hash t = theoretical arrival time (GCRA), f = its fraction in 1/limit microseconds
 --   counter  hash s = current window start, c = current count, p = previous window's count
@@ -19,17 +22,29 @@
 --
 -- The script runs for every request, so it is written for speed: plain loops over parallel arrays,
 -- no closures or tables per algorithm, a key's expiry set only when its deadline moves.
+--
+-- A full Redis (maxmemory with noeviction) must refuse every check that would write: Redis refuses a
+-- script's write only while the script has written nothing yet, so phase 1 only reads and the first
+-- write of phase 2 is always one that may grow memory (ZADD or HSET), never a deletion.
+--
+-- The sliding log is exact up to LOG_EXACT_LIMIT units per window. Above that, entries coalesce: a
+-- unit joins the newest entry while less than ceil(window / LOG_EXACT_LIMIT) has passed since that
+-- entry opened, and the entry's units all expire with its newest one. So a key holds at most about
+-- LOG_EXACT_LIMIT + 2 entries whatever its limit, never admits more than the limit in any window,
+-- and blocks at most that slot width longer than the exact log would. MemoryBackend does the same.
 
 -- `cost` and `now` (microseconds) come from clock.lua, which the backend puts in front of this script.
 
 local SLACK_MS = 1000
+local LOG_EXACT_LIMIT = ${LOG_EXACT_LIMIT}
 local floor, ceil, fmod, max, min = math.floor, math.ceil, math.fmod, math.max, math.min
+local fmt, match = string.format, string.match
 local n = #KEYS
 
 -- Per bucket i: its time (now, or later if the clock stepped back: time never runs backwards for a
 -- bucket), units available, the wait until the cost fits (0: fits now), when it is whole again, and
 -- the state that consuming writes back.
-local t_, avail, wait, reset, s1, s2, s3 = {}, {}, {}, {}, {}, {}, {}
+local t_, avail, wait, reset, s1, s2, s3, s4 = {}, {}, {}, {}, {}, {}, {}, {}
 
 -- Phase 1: read every bucket; nothing is written yet.
 for i = 1, n do
@@ -37,24 +52,48 @@ for i = 1, n do
     local limit, win = tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2]) * 1000
     local t = now
     if alg == 'log' then
-        -- exact sliding window: units logged in (t - win, t] plus the cost must stay within the limit
-        redis.call('ZREMRANGEBYSCORE', key, '-inf', now - win)
-        local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]
-        newest = newest and tonumber(newest)
-        if newest and newest > now then
-            t = newest
-        end
-        local count = redis.call('ZCARD', key)
-        s1[i] = count
-        avail[i] = limit - count
-        local excess = count + cost - limit
-        if excess > 0 then
-            -- the unit whose expiry frees the last place needed
-            wait[i] = tonumber(redis.call('ZRANGE', key, excess - 1, excess - 1, 'WITHSCORES')[2]) + win - t
+        -- sliding log: units logged in (t - win, t] plus the cost must stay within the limit
+        local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+        local count, expired = 0, 0
+        if newest[1] then
+            local stamp = tonumber(newest[2])
+            if stamp > now then
+                t = stamp
+            end
+            local start, _, after = match(newest[1], '^(%d+):(%d+):(%d+)$')
+            s1[i], s2[i], s3[i] = newest[1], tonumber(start), tonumber(after)
+            if stamp > t - win then
+                -- entries up to t - win have expired; the oldest live one says what was logged before
+                expired = redis.call('ZCOUNT', key, '-inf', fmt('%d', t - win))
+                local oldest = redis.call('ZRANGE', key, expired, expired)[1]
+                local before = tonumber(match(oldest, '^%d+:(%d+):'))
+                count = s3[i] - before
+                local excess = count + cost - limit
+                if excess > 0 then
+                    -- the first entry whose expiry frees the last place needed: a binary search by
+                    -- rank over the running counts, which grow with rank
+                    local lo, hi = expired, redis.call('ZCARD', key) - 1
+                    while lo < hi do
+                        local mid = floor((lo + hi) / 2)
+                        if tonumber(match(redis.call('ZRANGE', key, mid, mid)[1], ':(%d+)$')) - before >= excess then
+                            hi = mid
+                        else
+                            lo = mid + 1
+                        end
+                    end
+                    wait[i] = tonumber(redis.call('ZRANGE', key, lo, lo, 'WITHSCORES')[2]) + win - t
+                end
+                reset[i] = stamp + win
+            else
+                expired = redis.call('ZCARD', key)
+            end
         else
-            wait[i] = 0
+            s1[i] = false
         end
-        reset[i] = newest and (newest + win) or t
+        s4[i] = expired
+        avail[i] = limit - count
+        wait[i] = wait[i] or 0
+        reset[i] = reset[i] or t
     elseif alg == 'fixed' then
         -- one counter per epoch-aligned window
         local start = now - fmod(now, win)
@@ -159,16 +198,18 @@ for i = 1, n do
     local limit, win = tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2]) * 1000
     local t = t_[i]
     if alg == 'log' then
-        -- one member per unit, unique by time and position (positions grow within one microsecond)
-        local stamp = string.format('%d', t)
-        local args = {}
-        for j = 1, cost do
-            args[#args + 1] = stamp
-            args[#args + 1] = stamp .. ':' .. (s1[i] + j)
-            if #args >= 1000 or j == cost then
-                redis.call('ZADD', key, unpack(args))
-                args = {}
-            end
+        -- join the newest entry while it is younger than one slot, else open an entry; ZADD first
+        local slot = (limit > LOG_EXACT_LIMIT) and ceil(win / 1000 / LOG_EXACT_LIMIT) * 1000 or 1
+        local after = s1[i] and s3[i] or 0
+        if s1[i] and t < s2[i] + slot then
+            local before = match(s1[i], '^%d+:(%d+):')
+            redis.call('ZADD', key, fmt('%d', t), fmt('%d', s2[i]) .. ':' .. before .. ':' .. fmt('%d', after + cost))
+            redis.call('ZREM', key, s1[i])
+        else
+            redis.call('ZADD', key, fmt('%d', t), fmt('%d', t) .. ':' .. fmt('%d', after) .. ':' .. fmt('%d', after + cost))
+        end
+        if s4[i] > 0 then
+            redis.call('ZREMRANGEBYSCORE', key, '-inf', fmt('%d', t - win))
         end
         redis.call('PEXPIRE', key, ceil(win / 1000) + SLACK_MS)
         avail[i] = avail[i] - cost

@@ -10,7 +10,23 @@ for i = 1, #KEYS do
     local key, alg = KEYS[i], ARGV[3 * i]
     local limit, win = tonumber(ARGV[3 * i + 1]), tonumber(ARGV[3 * i + 2]) * 1000
     if alg == 'log' then
-        redis.call('ZREMRANGEBYRANK', key, -cost, -1) -- the newest units are the ones just consumed
+        -- the newest units are the ones just consumed: take them from the newest entries
+        local left = cost
+        while left > 0 do
+            local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+            if not newest[1] then
+                break
+            end
+            local start, before, after = string.match(newest[1], '^(%d+):(%d+):(%d+)$')
+            before, after = tonumber(before), tonumber(after)
+            local taken = math.min(left, after - before)
+            redis.call('ZREM', key, newest[1])
+            if after - taken > before then
+                redis.call('ZADD', key, newest[2], start .. ':' .. string.format('%d', before) .. ':'
+                        .. string.format('%d', after - taken))
+            end
+            left = left - taken
+        end
     elseif alg == 'fixed' or alg == 'counter' then
         local field = (alg == 'fixed') and 'n' or 'c'
         local h = redis.call('HMGET', key, 's', field)
