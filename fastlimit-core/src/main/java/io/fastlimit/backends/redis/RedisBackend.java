@@ -8,7 +8,9 @@ import org.redisson.api.RFuture;
 import org.redisson.api.RKeys;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.KeysOptions;
 import org.redisson.api.options.KeysScanOptions;
+import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.codec.StringCodec;
 
@@ -55,7 +57,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <h2>When Redis fails</h2>
  * A call waits at most {@link Builder#timeout(Duration) timeout} (default 250 ms) and is never
- * retried silently; it then throws {@link BackendUnavailableException} and the limiter's failure
+ * retried silently, also on an application's own client whatever its timeout and retry settings
+ * (the backend's calls carry their own); it then throws {@link BackendUnavailableException} and the limiter's failure
  * policy decides. After {@value #CIRCUIT_FAILURES} failures in a row the backend stops calling Redis
  * for {@value #CIRCUIT_OPEN_MS} ms (calls fail at once), then tries again with one call, so a dead
  * Redis costs requests no waiting and a Redis that comes back is used again without a restart.
@@ -101,7 +104,10 @@ public final class RedisBackend implements Backend {
     private RedisBackend(RedissonClient client, boolean ownsClient, long timeoutMs, Clock testClock) {
         this.client = client;
         this.ownsClient = ownsClient;
-        this.script = client.getScript(StringCodec.INSTANCE);
+        // this backend's own timeout and no retries, whatever the client's settings: a check sent
+        // again after a timeout would be counted twice once Redis answers
+        this.script = client.getScript(OptionalOptions.defaults().codec(StringCodec.INSTANCE)
+                .timeout(Duration.ofMillis(timeoutMs)).retryAttempts(0));
         this.timeoutMs = timeoutMs;
         this.testClock = testClock;
         this.clock = testClock != null ? testClock : Clock.systemUTC();
@@ -354,7 +360,7 @@ public final class RedisBackend implements Backend {
     }
 
     private void deleteMatching(String pattern) {
-        RKeys keys = client.getKeys();
+        RKeys keys = client.getKeys(KeysOptions.defaults().timeout(Duration.ofMillis(timeoutMs)).retryAttempts(0));
         List<String> batch = new ArrayList<>(500);
         for (String key : keys.getKeys(KeysScanOptions.defaults().pattern(pattern).chunkSize(500))) {
             batch.add(key);

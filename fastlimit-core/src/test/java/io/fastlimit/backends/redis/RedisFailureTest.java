@@ -161,6 +161,30 @@ class RedisFailureTest {
         assertThat(backend.failuresCounted()).isEqualTo(1);
     }
 
+    @Test
+    void anApplicationsOwnClientThatRetriesStillSendsACheckOnce() {
+        org.redisson.config.Config config = new org.redisson.config.Config();
+        config.useSingleServer().setAddress(server.url())
+                .setTimeout(400).setRetryAttempts(3).setRetryDelay(new org.redisson.config.ConstantDelay(Duration.ofMillis(100)));
+        org.redisson.api.RedissonClient own = org.redisson.Redisson.create(config);
+        try {
+            RedisBackend backend = RedisBackend.builder().client(own).timeout(TIMEOUT).testClock(clock).build();
+            FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build();
+            RateLimitRule wide = RateLimitRule.ip("retry", "100/min");
+            assertThat(limiter.check(wide, client).remaining()).isEqualTo(99);
+
+            // the client would send again after 400 ms, three times, all before Redis resumes
+            assertThat(server.command("CLIENT", "PAUSE", "2000", "WRITE")).isEqualTo("OK");
+            assertThat(timed(limiter, wide, client).limited()).as("timed out").isFalse();
+            // a write waits for the pause to end, behind anything sent before it
+            server.command("SET", "after-the-pause", "1");
+            assertThat(limiter.check(wide, client).remaining())
+                    .as("the timed-out check ran once when Redis resumed, then this one").isEqualTo(97);
+        } finally {
+            own.shutdown();
+        }
+    }
+
     /** Moves the circuit's clock past its open time until a probe reaches the restarted server. */
     private RateLimitDecision awaitRecovery(FastLimit limiter) {
         long deadline = System.currentTimeMillis() + 30_000;
