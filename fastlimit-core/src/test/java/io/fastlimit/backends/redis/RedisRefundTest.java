@@ -65,6 +65,28 @@ class RedisRefundTest {
     }
 
     @Test
+    void aSlidingLogCountsEveryUnitAfterARefundInTheSameMillisecond() {
+        io.fastlimit.testing.ManualClock clock = new io.fastlimit.testing.ManualClock();
+        RedisBackend redisBackend = RedisBackend.builder().client(connection.client()).testClock(clock).build();
+        io.fastlimit.backends.memory.MemoryBackend memory = io.fastlimit.backends.memory.MemoryBackend.builder().clock(clock).build();
+        BucketConfig bucket = BucketConfig.of(Rate.parse("30/min").get(0), Algorithm.SLIDING_WINDOW);
+        String key = "same-ms:rule:ip:{198.51.100.40}";
+        for (io.fastlimit.backends.Backend backend : List.of(redisBackend, memory)) {
+            for (int i = 0; i < 10; i++) {
+                backend.checkAndIncrement(key, bucket, 1);
+            }
+            backend.refund(key, List.of(bucket), 1); // nine left, all in this millisecond
+            int allowed = 0;
+            for (int i = 0; i < 40; i++) {
+                if (backend.checkAndIncrement(key, bucket, 1).allowed()) {
+                    allowed++;
+                }
+            }
+            assertThat(allowed).as("%s: 30 minus the nine logged", backend.getClass().getSimpleName()).isEqualTo(21);
+        }
+    }
+
+    @Test
     void aStrictRuleBehindAGenerousOneKeepsBlockingOnRedis() {
         FastLimit limiter = FastLimit.builder().backend(backend).build();
         List<RateLimitRule> rules = List.of(RateLimitRule.ip("global", "100/min"), RateLimitRule.ip("strict", "1/min"));
