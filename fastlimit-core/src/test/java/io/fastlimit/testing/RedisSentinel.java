@@ -13,12 +13,14 @@ public final class RedisSentinel implements AutoCloseable {
 
     private final RedisServer master;
     private final int sentinelPort;
-    private final Process sentinel;
+    private final Path config;
+    private Process sentinel;
 
-    private RedisSentinel(RedisServer master, int sentinelPort, Process sentinel) {
+    private RedisSentinel(RedisServer master, int sentinelPort, Path config) {
         this.master = master;
         this.sentinelPort = sentinelPort;
-        this.sentinel = sentinel;
+        this.config = config;
+        startSentinel();
     }
 
     public static RedisSentinel start() {
@@ -36,9 +38,25 @@ public final class RedisSentinel implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Process sentinel = RedisServer.launch(
-                List.of(RedisServer.binary().toString(), config.toString(), "--sentinel"), "+monitor master");
-        return new RedisSentinel(master, port, sentinel);
+        return new RedisSentinel(master, port, config);
+    }
+
+    /** Starts the Sentinel process (again, after {@link #stopSentinel()}) on the same port. */
+    public synchronized void startSentinel() {
+        if (sentinel == null || !sentinel.isAlive()) {
+            sentinel = RedisServer.launch(
+                    List.of(RedisServer.binary().toString(), config.toString(), "--sentinel"), "+monitor master");
+        }
+    }
+
+    /** Kills the Sentinel process at once. */
+    public synchronized void stopSentinel() {
+        sentinel.destroyForcibly();
+        try {
+            sentinel.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** {@code redis-sentinel://127.0.0.1:<port>/mymaster}. */
@@ -51,7 +69,7 @@ public final class RedisSentinel implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         sentinel.destroyForcibly();
         master.stop();
     }

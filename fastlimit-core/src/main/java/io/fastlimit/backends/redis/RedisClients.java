@@ -15,6 +15,7 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Creates the Redisson client of a {@link RedisUrl}: standalone, cluster or sentinel, with short timeouts. */
 final class RedisClients {
@@ -31,13 +32,38 @@ final class RedisClients {
     static RedissonClient create(RedisUrl url, long timeoutMs) {
         switch (url.mode) {
             case SENTINEL:
-                return Redisson.create(sentinel(url, timeoutMs));
+                return connectOrStartLazily(url, lazy -> sentinel(url, timeoutMs, lazy));
             case CLUSTER:
-                return Redisson.create(cluster(url, timeoutMs));
+                return connectOrStartLazily(url, lazy -> cluster(url, timeoutMs, lazy));
             case STANDALONE_OR_CLUSTER:
             default:
                 return standaloneOrCluster(url, timeoutMs);
         }
+    }
+
+    /**
+     * Connects now, so that refused credentials fail the start-up; when Redis is merely unreachable,
+     * starts a client that connects on first use instead: the application starts, the failure policy
+     * answers until Redis is reachable, and checks use it from then on without a restart.
+     */
+    private static RedissonClient connectOrStartLazily(RedisUrl url, Function<Boolean, Config> config) {
+        try {
+            return Redisson.create(config.apply(false));
+        } catch (RuntimeException unreachable) {
+            if (refusedCredentials(unreachable)) {
+                throw new IllegalArgumentException("Redis at " + url + " refused the user name or password: " + unreachable.getMessage(),
+                        unreachable);
+            }
+            LOG.log(Level.WARNING, "Redis at " + url + " is not reachable (" + brief(unreachable)
+                    + "); starting anyway: limits fall back to the failure policy until it answers");
+            return Redisson.create(config.apply(true));
+        }
+    }
+
+    /** An exception's type and message, cut short: Redisson's messages can run to pages. */
+    static String brief(Throwable error) {
+        String message = String.valueOf(error.getMessage());
+        return error.getClass().getSimpleName() + ": " + (message.length() > 200 ? message.substring(0, 200) + "…" : message);
     }
 
     /** Asks the one node named whether it belongs to a cluster, and builds the client that fits. */
@@ -66,7 +92,7 @@ final class RedisClients {
             return single;
         }
         single.shutdown();
-        return Redisson.create(cluster(url, timeoutMs));
+        return connectOrStartLazily(url, lazy -> cluster(url, timeoutMs, lazy));
     }
 
     private static boolean refusedCredentials(Throwable error) {
@@ -99,8 +125,8 @@ final class RedisClients {
         return config;
     }
 
-    private static Config cluster(RedisUrl url, long timeoutMs) {
-        Config config = base(false);
+    private static Config cluster(RedisUrl url, long timeoutMs, boolean lazy) {
+        Config config = base(lazy);
         configure(config.useClusterServers()
                 .addNodeAddress(url.nodes.toArray(new String[0]))
                 .setMasterConnectionPoolSize(POOL_SIZE)
@@ -110,8 +136,8 @@ final class RedisClients {
         return config;
     }
 
-    private static Config sentinel(RedisUrl url, long timeoutMs) {
-        Config config = base(false);
+    private static Config sentinel(RedisUrl url, long timeoutMs, boolean lazy) {
+        Config config = base(lazy);
         configure(config.useSentinelServers()
                 .setMasterName(url.masterName)
                 .addSentinelAddress(url.nodes.toArray(new String[0]))
