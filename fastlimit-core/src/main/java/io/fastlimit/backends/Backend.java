@@ -59,6 +59,17 @@ public interface Backend extends AutoCloseable {
     /** Forgets every bucket of {@code key}. */
     void reset(String key);
 
+    /**
+     * Forgets the buckets {@code buckets} of {@code key}: the limiter passes the list it checks the
+     * key with, so a remote backend can delete exactly those in one call instead of searching for
+     * them. The default calls {@link #reset(String)}.
+     *
+     * @throws BackendUnavailableException when a remote store fails or does not answer in time
+     */
+    default void reset(String key, List<BucketConfig> buckets) {
+        reset(key);
+    }
+
     /** Forgets every bucket this backend holds. Meant for tests. */
     void clearAll();
 

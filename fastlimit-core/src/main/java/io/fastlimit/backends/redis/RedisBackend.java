@@ -86,6 +86,9 @@ public final class RedisBackend implements Backend {
     private static final String REFUND_SCRIPT = loadScript("clock.lua") + loadScript("refund.lua");
     private static final String REFUND_SCRIPT_SHA = sha1(REFUND_SCRIPT);
 
+    private static final String RESET_SCRIPT = loadScript("reset.lua");
+    private static final String RESET_SCRIPT_SHA = sha1(RESET_SCRIPT);
+
     private final RedissonClient client;
     private final boolean ownsClient;
     private final RScript script;
@@ -343,7 +346,23 @@ public final class RedisBackend implements Backend {
         }
     }
 
-    /** Forgets every bucket of {@code key}: a SCAN for its bucket keys on the node that holds them, then DEL. */
+    /**
+     * Deletes the bucket keys of {@code key} for {@code buckets} in one call, under the same timeout
+     * and circuit as a check.
+     *
+     * @throws BackendUnavailableException when Redis fails or does not answer in time
+     */
+    @Override
+    public void reset(String key, List<BucketConfig> buckets) {
+        String base = hashTagged(key);
+        await(call(base, RESET_SCRIPT, RESET_SCRIPT_SHA, compiled(buckets).keys(base), new Object[0]));
+    }
+
+    /**
+     * Forgets every bucket of {@code key}, whatever its rates: a SCAN for its bucket keys on the node
+     * that holds them, then DEL. It costs a pass over that node's keyspace; the limiter calls
+     * {@link #reset(String, List)} instead, which names the keys.
+     */
     @Override
     public void reset(String key) {
         deleteMatching(escapeGlob(hashTagged(key)) + ":*");

@@ -147,6 +147,40 @@ class RedisBackendTest {
     }
 
     @Test
+    void resettingNamedBucketsDeletesThemInOneCallWithoutScanning() {
+        List<BucketConfig> buckets = List.of(bucket("2/min", Algorithm.SLIDING_WINDOW), bucket("5/hour", Algorithm.FIXED_WINDOW));
+        String key = "app:login:ip:{198.51.100.60}";
+        backend.checkAndIncrement(key, buckets, 2);
+        backend.checkAndIncrement("app:login:ip:{198.51.100.61}", buckets, 2);
+        for (int i = 0; i < 20; i++) { // unrelated keys that a scan would have to walk past
+            redis.server().command("SET", "unrelated:" + i, "x");
+        }
+        backend.reset("app:login:ip:{warm-up}", buckets); // the script is cached
+        redis.server().command("CONFIG", "RESETSTAT");
+
+        backend.reset(key, buckets);
+
+        Map<String, Long> calls = redis.server().commandCalls();
+        assertThat(calls).doesNotContainKeys("scan", "keys").containsEntry("evalsha", 1L);
+        assertThat(backend.checkAndIncrement(key, buckets, 2).allowed()).as("forgotten").isTrue();
+        assertThat(backend.checkAndIncrement("app:login:ip:{198.51.100.61}", buckets, 1).allowed())
+                .as("another client's buckets kept").isFalse();
+    }
+
+    @Test
+    void aResetOnAPausedRedisFailsAsAnUnavailableBackend() {
+        RedisBackend timed = RedisBackend.builder().client(backend.client()).timeout(Duration.ofMillis(100)).build();
+        List<BucketConfig> buckets = List.of(bucket("2/min", Algorithm.FIXED_WINDOW));
+        timed.reset("app:login:ip:{198.51.100.62}", buckets); // connected, script cached
+        redis.server().command("CLIENT", "PAUSE", "1000", "WRITE");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> timed.reset("app:login:ip:{198.51.100.62}", buckets))
+                .isInstanceOf(io.fastlimit.backends.BackendUnavailableException.class)
+                .hasMessageContaining("100 ms");
+        assertThat(timed.failuresCounted()).isEqualTo(1);
+        redis.server().command("SET", "after-the-pause", "1"); // waits for the pause to end
+    }
+
+    @Test
     void keysWithoutAHashTagGetOne() {
         BucketConfig bucket = bucket("2/min", Algorithm.TOKEN_BUCKET);
         List<BucketConfig> two = List.of(bucket, bucket("3/hour", Algorithm.TOKEN_BUCKET));
