@@ -604,12 +604,12 @@ public final class FastLimit implements AutoCloseable {
                 return new FastLimit(this, backend, false);
             }
             if (redisUrl != null) {
-                return new FastLimit(this, redisBackend(redisUrl), true);
+                return new FastLimit(this, redisBackend(redisUrl, keyPrefix), true);
             }
             return new FastLimit(this, MemoryBackend.builder().clock(clock).build(), true);
         }
 
-        private static Backend redisBackend(String url) {
+        private static Backend redisBackend(String url, String keyPrefix) {
             try {
                 Class.forName("org.redisson.api.RedissonClient");
             } catch (ClassNotFoundException e) {
@@ -624,7 +624,7 @@ public final class FastLimit implements AutoCloseable {
                         + REDIS_BACKEND_CLASS + " is not on the class path: this fastlimit-core has no Redis backend");
             }
             try {
-                return (Backend) type.getMethod("fromUrl", String.class).invoke(null, url);
+                return (Backend) type.getMethod("fromUrl", String.class, String.class).invoke(null, url, keyPrefix);
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof RuntimeException runtime) {

@@ -101,11 +101,16 @@ public final class RedisBackend implements Backend {
     private final ConcurrentHashMap<List<BucketConfig>, Buckets> compiled = new ConcurrentHashMap<>();
     /** The same for single buckets, so the common check builds no list to look itself up. */
     private final ConcurrentHashMap<BucketConfig, Buckets> single = new ConcurrentHashMap<>();
-    /** Matches every key this backend writes, by the bucket suffix it adds, and nothing else likely. */
-    private static final String ALL_BUCKET_KEYS = "*}:[0-9]*/[0-9]*ms:[cflt]*";
+    /** The limiter's default key prefix, and so this backend's unless told otherwise. */
+    public static final String DEFAULT_KEY_PREFIX = "fastlimit";
+    /** Matches the bucket suffix this backend adds to every key it writes, and nothing else likely. */
+    private static final String BUCKET_SUFFIX = "}:[0-9]*/[0-9]*ms:[cflt]*";
+    /** The glob of every bucket key under this backend's key prefix: what clearAll() deletes. */
+    private final String ownBucketKeys;
 
-    private RedisBackend(RedissonClient client, boolean ownsClient, long timeoutMs, Clock testClock) {
+    private RedisBackend(RedissonClient client, boolean ownsClient, long timeoutMs, Clock testClock, String keyPrefix) {
         this.client = client;
+        this.ownBucketKeys = escapeGlob(keyPrefix) + ":*" + BUCKET_SUFFIX;
         this.ownsClient = ownsClient;
         // this backend's own timeout and no retries, whatever the client's settings: a check sent
         // again after a timeout would be counted twice once Redis answers
@@ -121,7 +126,7 @@ public final class RedisBackend implements Backend {
      * application's: {@link #close()} does not shut it down.
      */
     public RedisBackend(RedissonClient client) {
-        this(Objects.requireNonNull(client, "client"), false, DEFAULT_TIMEOUT_MS, null);
+        this(Objects.requireNonNull(client, "client"), false, DEFAULT_TIMEOUT_MS, null, DEFAULT_KEY_PREFIX);
     }
 
     /**
@@ -132,6 +137,14 @@ public final class RedisBackend implements Backend {
      */
     public static RedisBackend fromUrl(String url) {
         return builder().url(url).build();
+    }
+
+    /**
+     * Like {@link #fromUrl(String)}, for a limiter whose key prefix is {@code keyPrefix}: the prefix
+     * {@link #clearAll()} confines itself to.
+     */
+    public static RedisBackend fromUrl(String url, String keyPrefix) {
+        return builder().url(url).keyPrefix(keyPrefix).build();
     }
 
     public static Builder builder() {
@@ -369,13 +382,15 @@ public final class RedisBackend implements Backend {
     }
 
     /**
-     * Forgets every bucket key in this Redis (or every master of the cluster), found with SCAN (never
-     * KEYS) by the bucket suffix every such key ends with ({@code :10/60000ms:log} and the like).
-     * Meant for tests.
+     * Forgets every bucket under this backend's key prefix ({@link Builder#keyPrefix(String)}, by
+     * default {@value #DEFAULT_KEY_PREFIX}) in this Redis (or on every master of the cluster), found
+     * with SCAN (never KEYS) by the prefix and the bucket suffix every such key ends with
+     * ({@code :10/60000ms:log} and the like). Buckets of limiters with other prefixes, and keys that
+     * are not buckets, are left alone. It costs a pass over the keyspace: meant for tests.
      */
     @Override
     public void clearAll() {
-        deleteMatching(ALL_BUCKET_KEYS);
+        deleteMatching(ownBucketKeys);
     }
 
     private void deleteMatching(String pattern) {
@@ -531,6 +546,7 @@ public final class RedisBackend implements Backend {
         private RedissonClient client;
         private long timeoutMs = DEFAULT_TIMEOUT_MS;
         private Clock testClock;
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
 
         private Builder() {
         }
@@ -587,6 +603,21 @@ public final class RedisBackend implements Backend {
         }
 
         /**
+         * The key prefix of the limiter this backend serves, the part of every key before the rule
+         * name; {@link RedisBackend#clearAll()} forgets only buckets under it. Default
+         * {@value RedisBackend#DEFAULT_KEY_PREFIX}, the limiter's default.
+         *
+         * @throws IllegalArgumentException when empty or longer than 64 characters
+         */
+        public Builder keyPrefix(String keyPrefix) {
+            if (keyPrefix == null || keyPrefix.isEmpty() || keyPrefix.length() > 64) {
+                throw new IllegalArgumentException("Invalid key prefix '" + keyPrefix + "': expected 1 to 64 characters");
+            }
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException when neither or both of a URL and a client are given
          */
         public RedisBackend build() {
@@ -594,9 +625,9 @@ public final class RedisBackend implements Backend {
                 throw new IllegalArgumentException("Give a Redis URL or a RedissonClient, exactly one of them");
             }
             if (client != null) {
-                return new RedisBackend(client, false, timeoutMs, testClock);
+                return new RedisBackend(client, false, timeoutMs, testClock, keyPrefix);
             }
-            return new RedisBackend(RedisClients.create(RedisUrl.parse(url), timeoutMs), true, timeoutMs, testClock);
+            return new RedisBackend(RedisClients.create(RedisUrl.parse(url), timeoutMs), true, timeoutMs, testClock, keyPrefix);
         }
     }
 }

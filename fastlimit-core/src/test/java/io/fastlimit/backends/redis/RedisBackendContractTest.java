@@ -22,7 +22,7 @@ class RedisBackendContractTest extends BackendContractTest {
             owner = RedisBackend.fromUrl(redis.url()); // one client and pool for the whole class
         }
         RedissonClient client = owner.client();
-        RedisBackend backend = RedisBackend.builder().client(client).testClock(clock).build();
+        RedisBackend backend = RedisBackend.builder().client(client).testClock(clock).keyPrefix("test").build();
         backend.clearAll();
         return backend;
     }

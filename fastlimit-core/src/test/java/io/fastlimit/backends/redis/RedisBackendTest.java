@@ -130,9 +130,11 @@ class RedisBackendTest {
 
     @Test
     void resetAndClearAllScanRatherThanKeys() {
+        RedisBackend backend = RedisBackend.builder().client(RedisBackendTest.backend.client()).keyPrefix("app").build();
         BucketConfig bucket = bucket("2/min", Algorithm.FIXED_WINDOW);
         backend.checkAndIncrement("app:r:ip:{1.1.1.1}", List.of(bucket, bucket("5/hour", Algorithm.FIXED_WINDOW)), 2);
         backend.checkAndIncrement("app:r:ip:{2.2.2.2}", bucket, 2);
+        backend.checkAndIncrement("other-app:r:ip:{2.2.2.2}", bucket, 2);
         redis.server().command("SET", "someone-else:key", "kept");
         redis.server().command("CONFIG", "RESETSTAT");
 
@@ -142,6 +144,8 @@ class RedisBackendTest {
 
         backend.clearAll();
         assertThat(backend.checkAndIncrement("app:r:ip:{2.2.2.2}", bucket, 1).allowed()).isTrue();
+        assertThat(backend.checkAndIncrement("other-app:r:ip:{2.2.2.2}", bucket, 1).allowed())
+                .as("another limiter's buckets, under another prefix, are kept").isFalse();
         assertThat(redis.server().command("GET", "someone-else:key")).isEqualTo("kept");
         assertThat(redis.server().commandCalls()).containsKey("scan").doesNotContainKey("keys");
     }

@@ -20,7 +20,7 @@ class RedisClusterContractTest extends BackendContractTest {
         if (owner == null) {
             owner = RedisBackend.fromUrl(redis.url());
         }
-        RedisBackend backend = RedisBackend.builder().client(owner.client()).testClock(clock).build();
+        RedisBackend backend = RedisBackend.builder().client(owner.client()).testClock(clock).keyPrefix("test").build();
         backend.clearAll();
         return backend;
     }
