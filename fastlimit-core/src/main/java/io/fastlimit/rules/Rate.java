@@ -11,11 +11,13 @@ import java.util.Objects;
  *
  * <p>Rate strings have the form {@code LIMIT/[COUNT]UNIT}, case-insensitive, spaces ignored:
  * <ul>
- *   <li>units: {@code ms}; {@code s sec second seconds}; {@code m min minute minutes};
- *       {@code h hr hour hours}; {@code d day days}</li>
+ *   <li>units: {@code ms}; {@code s sec secs second seconds}; {@code m min mins minute minutes};
+ *       {@code h hr hrs hour hours}; {@code d day days}</li>
  *   <li>examples: {@code 10/min}, {@code 3/5min}, {@code 10/2hours}, {@code 100/hour},
  *       {@code 1000/day}, {@code 5/s}, {@code 250/500ms}</li>
- *   <li>several rates that must all hold are joined by {@code ;}: {@code 10/s;500/hour}</li>
+ *   <li>several rates that must all hold are joined by {@code ;}: {@code 10/s;500/hour}; each
+ *       window may appear once ({@code 10/s;20/1000ms} is refused: one of the two would never
+ *       matter)</li>
  * </ul>
  *
  * @param limit  requests allowed per window, at least 1
@@ -30,8 +32,8 @@ public record Rate(long limit, Duration window) {
     public static final long MAX_LIMIT = 1_000_000_000L;
 
     private static final String ACCEPTED = "expected LIMIT/[N]UNIT such as 10/min, 3/5min, 250/500ms"
-            + " or several joined by ';' (10/s;500/hour), with units ms, s, sec, second(s), m, min,"
-            + " minute(s), h, hr, hour(s), d, day(s)";
+            + " or several joined by ';' (10/s;500/hour), with units ms, s, sec(s), second(s), m, min(s),"
+            + " minute(s), h, hr(s), hour(s), d, day(s)";
 
     public Rate {
         Objects.requireNonNull(window, "window");
@@ -63,7 +65,14 @@ public record Rate(long limit, Duration window) {
         }
         List<Rate> rates = new ArrayList<>(2);
         for (String part : spec.split(";", -1)) {
-            rates.add(parseOne(part, spec));
+            Rate rate = parseOne(part, spec);
+            for (Rate earlier : rates) {
+                if (earlier.window.equals(rate.window)) {
+                    throw new IllegalArgumentException("Invalid rate '" + spec + "': " + earlier + " and " + rate
+                            + " have the same window; write each window once, with the limit that should hold");
+                }
+            }
+            rates.add(rate);
         }
         return List.copyOf(rates);
     }
@@ -111,11 +120,11 @@ public record Rate(long limit, Duration window) {
         switch (unit) {
             case "ms":
                 return 1L;
-            case "s": case "sec": case "second": case "seconds":
+            case "s": case "sec": case "secs": case "second": case "seconds":
                 return 1_000L;
-            case "m": case "min": case "minute": case "minutes":
+            case "m": case "min": case "mins": case "minute": case "minutes":
                 return 60_000L;
-            case "h": case "hr": case "hour": case "hours":
+            case "h": case "hr": case "hrs": case "hour": case "hours":
                 return 3_600_000L;
             case "d": case "day": case "days":
                 return 86_400_000L;

@@ -38,6 +38,11 @@ class RateTest {
             "' 10 / MIN ', 10, 60000",
             "10/Min, 10, 60000",
             "10 / 5 Minutes, 10, 300000",
+            "10/secs, 10, 1000",
+            "10/mins, 10, 60000",
+            "10/5mins, 10, 300000",
+            "10/hrs, 10, 3600000",
+            "10/2hrs, 10, 7200000",
     })
     void parsesEveryAcceptedSpelling(String spec, long limit, long windowMs) {
         List<Rate> rates = Rate.parse(spec);
@@ -49,6 +54,15 @@ class RateTest {
         assertThat(Rate.parse("10/s;500/hour")).containsExactly(
                 new Rate(10, Duration.ofSeconds(1)), new Rate(500, Duration.ofHours(1)));
         assertThat(Rate.parse(" 10/s ; 500/hour ; 1000/day ")).hasSize(3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10/s;10/s", "10/s;20/1000ms", "5/min;10/min;100/hour", "1/day;2/24h"})
+    void refusesTwoRatesOfTheSameWindow(String spec) {
+        assertThatThrownBy(() -> Rate.parse(spec))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'" + spec + "'")
+                .hasMessageContaining("same window");
     }
 
     @ParameterizedTest
