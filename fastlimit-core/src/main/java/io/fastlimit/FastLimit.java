@@ -181,14 +181,18 @@ public final class FastLimit implements AutoCloseable {
         if (scope == bound.perIp) {
             return decide(bound, scope, ipBucketId(ip, request));
         }
-        RateLimitDecision decision = decide(bound, scope, id);
-        if (!ipCeiling || !decision.allowed()) {
-            return decision;
+        if (!ipCeiling) {
+            return decide(bound, scope, id);
         }
+        // the ceiling first: once an address is spent, its made-up values do not even create buckets
         RateLimitDecision ceiling = decide(bound, bound.perIp, ipBucketId(ip, request));
         if (!ceiling.allowed()) {
-            refund(decision); // all buckets of one check consume, or none does
             return ceiling;
+        }
+        RateLimitDecision decision = decide(bound, scope, id);
+        if (!decision.allowed()) {
+            refund(ceiling); // all buckets of one check consume, or none does
+            return decision;
         }
         return ceiling.isTighterThan(decision) ? ceiling.alsoConsumed(decision) : decision.alsoConsumed(ceiling);
     }

@@ -237,9 +237,11 @@ class FastLimitTest {
 
     @Test
     void inventedHeaderValuesCannotLiftAClientAboveItsIpLimit() {
-        FastLimit limiter = limiter().build();
+        MemoryBackend memory = memory();
+        FastLimit limiter = limiter().backend(memory).build();
         RateLimitRule rule = RateLimitRule.builder("keys").header("X-Api-Key", "5/min").ip("2/min").build();
         assertThat(allowedOf(limiter, rule, inventedValues("192.0.2.1", "X-Api-Key", 100))).isEqualTo(2);
+        assertThat(memory.size()).as("a spent address creates no bucket for its next made-up value").isEqualTo(3);
         assertThat(limiter.check(rule, from("192.0.2.1")).allowed()).as("the IP bucket is spent").isFalse();
         assertThat(limiter.check(rule, from("192.0.2.2")).allowed()).as("another client").isTrue();
 
