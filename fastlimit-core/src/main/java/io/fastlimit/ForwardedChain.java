@@ -29,6 +29,9 @@ final class ForwardedChain {
 
     private static final ForwardedChain EMPTY = new ForwardedChain(new String[0], 0, true);
 
+    /** What a line reader returns for a line that breaks the grammar. */
+    private static final int MALFORMED = -1;
+
     /** Nodes, rightmost first. */
     private final String[] nodes;
     private final int size;
@@ -91,9 +94,6 @@ final class ForwardedChain {
         }
         return new ForwardedChain(nodes, size, true);
     }
-
-    /** What a line reader returns for a line that breaks the grammar. */
-    private static final int MALFORMED = -1;
 
     /**
      * Puts the rightmost entries of one {@code X-Forwarded-For} line into {@code out} from
