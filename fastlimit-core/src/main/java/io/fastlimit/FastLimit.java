@@ -45,6 +45,17 @@ import java.util.regex.Pattern;
  * when short and plain, otherwise digested, and the braces keep every key of one check on one Redis
  * Cluster slot.
  *
+ * <h2>Identities a client cannot invent its way out of</h2>
+ * <ul>
+ *   <li>A header value counts as its own identity only when the rule's
+ *       {@link HeaderIdentityResolver} says it is genuine; an unknown value counts against the IP
+ *       bucket, and without a resolver every value also counts against the IP rates.</li>
+ *   <li>IPv6 clients are keyed by their network ({@link Builder#ipv6Prefix(int) /64} by default),
+ *       since one client holds many addresses.</li>
+ *   <li>A request whose client a trusted proxy did not name shares a bucket with all such requests
+ *       through that proxy, and is never exempt.</li>
+ * </ul>
+ *
  * <h2>Several rules</h2>
  * {@link #check(List, ClientRequest)} checks rules in order and stops at the first that blocks; the
  * rules checked before it give their units back ({@link #refund}), so a request is counted by all of
@@ -84,6 +95,7 @@ public final class FastLimit implements AutoCloseable {
     private final ConcurrentHashMap<RateLimitRule, BoundRule> boundRules = new ConcurrentHashMap<>();
     private final LogThrottle dryRunLog = new LogThrottle(LOG, Level.INFO, LOG_INTERVAL_MS);
     private final LogThrottle failureLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
+    private final LogThrottle headerResolverLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
 
     private FastLimit(Builder b, Backend backend, boolean ownsBackend) {
         this.backend = backend;
@@ -93,7 +105,8 @@ public final class FastLimit implements AutoCloseable {
         this.headerStyle = b.headerStyle;
         this.dryRun = b.dryRun;
         this.exemptIps = List.copyOf(b.exemptIps);
-        this.clientIps = new ClientIpResolver(b.trustedProxies, b.clientIpHeader);
+        this.clientIps = new ClientIpResolver(b.trustedProxyHops, b.trustedProxyRanges, b.clientIpHeader,
+                b.ipv6PrefixBits);
         this.failurePolicy = b.failurePolicy;
         this.clock = b.clock;
         this.localFallback = failurePolicy == FailurePolicy.LOCAL && !(backend instanceof MemoryBackend)
@@ -125,29 +138,81 @@ public final class FastLimit implements AutoCloseable {
         String ip = null;
         if (!exemptIps.isEmpty()) {
             ip = clientIps.resolve(request);
+            // a client that cannot be determined is never exempt, whatever the proxy it came through
             if (ip != null && IpRange.anyContains(exemptIps, IpAddresses.parse(ip))) {
                 return RateLimitDecision.unlimited();
             }
         }
+        ScopeBinding scope = null;
+        String id = null;
+        boolean ipCeiling = bound.rule.ipCeiling();
         if (bound.user != null) {
             String user = request.user();
             if (user != null && !user.isEmpty()) {
-                return decide(bound, bound.user, KeyIds.of(user));
+                scope = bound.user;
+                id = KeyIds.of(user);
             }
         }
-        if (bound.header != null) {
+        if (scope == null && bound.header != null) {
             String value = request.header(bound.rule.headerName());
             if (value != null && !(value = value.trim()).isEmpty()) {
-                return decide(bound, bound.header, KeyIds.of(value));
+                if (bound.headerResolver == null) {
+                    // nobody vouches for the value: its own bucket, but never above the IP limit
+                    scope = bound.header;
+                    id = KeyIds.of(value);
+                    ipCeiling = true;
+                } else {
+                    String clientId = clientIdOf(bound, value);
+                    if (clientId != null) {
+                        scope = bound.header;
+                        id = KeyIds.of(clientId);
+                    } else {
+                        scope = bound.perIp; // an unknown value is no identity: the client is its IP
+                    }
+                }
             }
         }
-        if (bound.ip != null) {
-            if (ip == null) {
-                ip = clientIps.resolve(request);
-            }
-            return decide(bound, bound.ip, ip != null ? ip : unknownAddressId(request.remoteAddress()));
+        if (scope == null) {
+            scope = bound.ip;
         }
-        return RateLimitDecision.unlimited();
+        if (scope == null) {
+            return RateLimitDecision.unlimited();
+        }
+        if (scope == bound.perIp) {
+            return decide(bound, scope, ipBucketId(ip, request));
+        }
+        if (!ipCeiling) {
+            return decide(bound, scope, id);
+        }
+        // the ceiling first: once an address is spent, its made-up values do not even create buckets
+        RateLimitDecision ceiling = decide(bound, bound.perIp, ipBucketId(ip, request));
+        if (!ceiling.allowed()) {
+            return ceiling;
+        }
+        RateLimitDecision decision = decide(bound, scope, id);
+        if (!decision.allowed()) {
+            refund(ceiling); // all buckets of one check consume, or none does
+            return decision;
+        }
+        return ceiling.isTighterThan(decision) ? ceiling.alsoConsumed(decision) : decision.alsoConsumed(ceiling);
+    }
+
+    /** The IP bucket id of {@code request}, whose client address is {@code ip} when already resolved. */
+    private String ipBucketId(String ip, ClientRequest request) {
+        return clientIps.bucketId(ip != null ? ip : clientIps.resolve(request), request);
+    }
+
+    /** The client id the rule's resolver gives {@code value}, or {@code null} when unknown or the resolver fails. */
+    private String clientIdOf(BoundRule bound, String value) {
+        String clientId;
+        try {
+            clientId = bound.headerResolver.clientId(value);
+        } catch (RuntimeException e) {
+            headerResolverLog.log(clock.millis(), "Header resolver " + bound.headerResolver.getClass().getName()
+                    + " of rule '" + bound.rule.name() + "' failed; the request is limited by its IP", e);
+            return null;
+        }
+        return clientId == null || clientId.isBlank() ? null : clientId;
     }
 
     /**
@@ -194,6 +259,9 @@ public final class FastLimit implements AutoCloseable {
                 failureLog.log(clock.millis(), "Rate-limit backend failed to give units back", e);
             }
         }
+        if (decision.alsoConsumed != null) {
+            refund(decision.alsoConsumed);
+        }
     }
 
     /**
@@ -209,22 +277,35 @@ public final class FastLimit implements AutoCloseable {
         return decision;
     }
 
-    /** The client address this limiter keys {@code request} by, in canonical form, or {@code null}. */
+    /**
+     * The client's address in canonical form, as the socket peer and the trusted proxies tell, or
+     * {@code null} when it cannot be determined (a trusted proxy did not name a usable client, or the
+     * peer is no IP address). The IP bucket of an IPv6 client is its network ({@link Builder#ipv6Prefix}).
+     */
     public String clientIp(ClientRequest request) {
         return clientIps.resolve(request);
     }
 
-    /** Forgets every bucket of {@code rule} for the identity {@code request} would be keyed by. */
+    /** Forgets every bucket of {@code rule} that {@code request}'s identities (user, header, IP) count against. */
     public void reset(RateLimitRule rule, ClientRequest request) {
         BoundRule bound = bind(rule);
-        for (ScopeBinding scope : new ScopeBinding[] {bound.user, bound.header, bound.ip}) {
-            if (scope != null) {
-                String id = scope.scope == Scope.USER ? request.user()
-                        : scope.scope == Scope.HEADER ? request.header(rule.headerName()) : clientIps.resolve(request);
-                if (id != null && !id.isBlank()) {
-                    backend.reset(scope.keyStart + KeyIds.of(scope.scope == Scope.HEADER ? id.trim() : id) + "}");
+        if (bound.user != null) {
+            String user = request.user();
+            if (user != null && !user.isEmpty()) {
+                backend.reset(bound.user.keyStart + KeyIds.of(user) + "}");
+            }
+        }
+        if (bound.header != null) {
+            String value = request.header(rule.headerName());
+            if (value != null && !(value = value.trim()).isEmpty()) {
+                String id = bound.headerResolver == null ? value : clientIdOf(bound, value);
+                if (id != null) {
+                    backend.reset(bound.header.keyStart + KeyIds.of(id) + "}");
                 }
             }
+        }
+        if (bound.perIp != null) {
+            backend.reset(bound.perIp.keyStart + ipBucketId(null, request) + "}");
         }
     }
 
@@ -320,11 +401,6 @@ public final class FastLimit implements AutoCloseable {
                 Math.max(1, result.retryAfterMs()), bound.rule.name(), windowMillis, headerStyle, nowMs, null, null, null, 0);
     }
 
-    /** A peer address that is not an IP (a Unix socket, a broken proxy) still gets one bucket. */
-    private static String unknownAddressId(String remoteAddress) {
-        return remoteAddress == null || remoteAddress.isBlank() ? "unknown" : KeyIds.of(remoteAddress);
-    }
-
     private BoundRule bind(RateLimitRule rule) {
         BoundRule bound = boundRules.get(rule);
         if (bound == null) {
@@ -346,6 +422,12 @@ public final class FastLimit implements AutoCloseable {
         final ScopeBinding user;
         final ScopeBinding header;
         final ScopeBinding ip;
+        /**
+         * The bucket per client IP that unverified and unknown header values count against: the IP
+         * scope, or for a rule without one its header rates keyed by IP; null for a user-only rule.
+         */
+        final ScopeBinding perIp;
+        final HeaderIdentityResolver headerResolver;
 
         BoundRule(RateLimitRule rule, Algorithm algorithm, String keyPrefix) {
             this.rule = rule;
@@ -353,6 +435,9 @@ public final class FastLimit implements AutoCloseable {
             this.user = ScopeBinding.of(rule, Scope.USER, algorithm, keyPrefix);
             this.header = ScopeBinding.of(rule, Scope.HEADER, algorithm, keyPrefix);
             this.ip = ScopeBinding.of(rule, Scope.IP, algorithm, keyPrefix);
+            this.perIp = ip != null || header == null ? ip
+                    : new ScopeBinding(Scope.IP, header.buckets, keyPrefix + ":" + rule.name() + ":" + Scope.IP.keyPart() + ":{");
+            this.headerResolver = rule.headerResolver().orElse(null);
         }
     }
 
@@ -405,8 +490,10 @@ public final class FastLimit implements AutoCloseable {
         private HeaderStyle headerStyle = HeaderStyle.xRateLimit();
         private boolean dryRun;
         private final List<IpRange> exemptIps = new ArrayList<>();
-        private int trustedProxies;
+        private int trustedProxyHops;
+        private final List<IpRange> trustedProxyRanges = new ArrayList<>();
         private String clientIpHeader = ClientIpResolver.X_FORWARDED_FOR;
+        private int ipv6PrefixBits = ClientIpResolver.DEFAULT_IPV6_PREFIX_BITS;
         private FailurePolicy failurePolicy = FailurePolicy.OPEN;
         private Clock clock = Clock.systemUTC();
 
@@ -459,7 +546,12 @@ public final class FastLimit implements AutoCloseable {
             return this;
         }
 
-        /** Clients never limited: addresses ({@code 192.0.2.7}, {@code ::1}) or CIDR ranges ({@code 10.0.0.0/8}). */
+        /**
+         * Clients never limited: addresses ({@code 192.0.2.7}, {@code ::1}) or CIDR ranges
+         * ({@code 10.0.0.0/8}). Matched against the client's own address, not its IPv6 network: to
+         * exempt a whole network, give its range ({@code 2001:db8:1:2::/64}). A client that trusted
+         * proxies did not name is never exempt. Default none.
+         */
         public Builder exemptIps(String... addressesOrRanges) {
             return exemptIps(Arrays.asList(addressesOrRanges));
         }
@@ -475,14 +567,61 @@ public final class FastLimit implements AutoCloseable {
         /**
          * How many proxies of your own stand in front of the application. With {@code hops} of them
          * the client is the {@code hops}-th address from the right of {@code X-Forwarded-For}; the
-         * addresses to its left are the client's own claim and are ignored. Default 0: the socket
-         * peer, forwarding headers ignored.
+         * addresses to its left are the client's own claim and are ignored. A request with fewer
+         * entries, or an entry there that is no address, is limited in a bucket shared by such requests
+         * through the same proxy. Default 0: the socket peer, forwarding headers ignored. Replaces
+         * trusted proxy addresses set before.
          */
         public Builder trustedProxies(int hops) {
-            if (hops < 0 || hops > 32) {
-                throw new IllegalArgumentException("Invalid trusted proxy count " + hops + ": expected 0 to 32");
+            if (hops < 0 || hops > ClientIpResolver.MAX_HOPS) {
+                throw new IllegalArgumentException("Invalid trusted proxy count " + hops + ": expected 0 to "
+                        + ClientIpResolver.MAX_HOPS);
             }
-            this.trustedProxies = hops;
+            this.trustedProxyHops = hops;
+            this.trustedProxyRanges.clear();
+            return this;
+        }
+
+        /**
+         * The addresses and CIDR ranges of your own proxies ({@code 10.0.0.0/8}, {@code 192.168.1.5}).
+         * Forwarding headers are read only when the socket peer is one of them; the chain is then walked
+         * from the right, skipping proxies of yours, and the first address that is not one is the
+         * client. A request on which a proxy of yours named no usable client is limited in a bucket
+         * shared by such requests through that proxy. Replaces a hop count set before.
+         *
+         * @throws IllegalArgumentException naming an entry that is neither an address nor a range
+         */
+        public Builder trustedProxies(String... addressesOrRanges) {
+            return trustedProxies(Arrays.asList(addressesOrRanges));
+        }
+
+        /** The addresses and CIDR ranges of your own proxies; see {@link #trustedProxies(String...)}. */
+        public Builder trustedProxies(Collection<String> addressesOrRanges) {
+            List<IpRange> ranges = new ArrayList<>();
+            for (String spec : addressesOrRanges) {
+                ranges.add(IpRange.parse(spec));
+            }
+            this.trustedProxyHops = 0;
+            this.trustedProxyRanges.clear();
+            this.trustedProxyRanges.addAll(ranges);
+            return this;
+        }
+
+        /**
+         * The IPv6 prefix length clients are keyed by: every address of one network of that size
+         * counts as one client, since a client usually holds a whole /64 and can send each request
+         * from another address of it. 128 keys each address on its own. IPv4 and IPv4-mapped
+         * addresses are always keyed per address. Default 64.
+         *
+         * @throws IllegalArgumentException for a length outside 16 to 128
+         */
+        public Builder ipv6Prefix(int prefixBits) {
+            if (prefixBits < ClientIpResolver.MIN_IPV6_PREFIX_BITS || prefixBits > 128) {
+                throw new IllegalArgumentException("Invalid IPv6 prefix length " + prefixBits + ": expected "
+                        + ClientIpResolver.MIN_IPV6_PREFIX_BITS + " to 128, such as 64 (the default) or 128 for"
+                        + " each address on its own");
+            }
+            this.ipv6PrefixBits = prefixBits;
             return this;
         }
 
@@ -514,7 +653,7 @@ public final class FastLimit implements AutoCloseable {
          * upper case with underscores ({@code key-prefix} from {@code FASTLIMIT_KEY_PREFIX}).
          */
         public static final List<String> SETTINGS = List.of("redis-url", "algorithm", "key-prefix", "headers",
-                "dry-run", "exempt-ips", "trusted-proxies", "client-ip-header", "failure-policy");
+                "dry-run", "exempt-ips", "trusted-proxies", "client-ip-header", "ipv6-prefix", "failure-policy");
 
         /**
          * Applies one setting written as text, as configuration files and the environment hold them:
@@ -526,8 +665,10 @@ public final class FastLimit implements AutoCloseable {
          *   <li>{@code headers}: {@code x-ratelimit}, {@code ietf}, {@code none}</li>
          *   <li>{@code dry-run}: {@code true}/{@code false} (also 1/0, yes/no, on/off)</li>
          *   <li>{@code exempt-ips}: addresses and CIDR ranges separated by commas or spaces</li>
-         *   <li>{@code trusted-proxies}: a number of hops, {@link #trustedProxies}</li>
+         *   <li>{@code trusted-proxies}: a number of hops ({@link #trustedProxies(int)}), or addresses and
+         *       CIDR ranges separated by commas or spaces ({@link #trustedProxies(String...)})</li>
          *   <li>{@code client-ip-header}: {@code X-Forwarded-For} or {@code Forwarded}</li>
+         *   <li>{@code ipv6-prefix}: a prefix length, {@code 64} or {@code /64}, {@link #ipv6Prefix}</li>
          *   <li>{@code failure-policy}: {@code open}, {@code closed}, {@code local}</li>
          * </ul>
          *
@@ -549,9 +690,11 @@ public final class FastLimit implements AutoCloseable {
                 case "exempt-ips":
                     return exemptIps(splitList(v));
                 case "trusted-proxies":
-                    return trustedProxies(parseHops(v));
+                    return isNumber(v) ? trustedProxies(parseHops(v)) : trustedProxies(parseTrustedProxies(v));
                 case "client-ip-header":
                     return clientIpHeader(v);
+                case "ipv6-prefix":
+                    return ipv6Prefix(parsePrefixLength(v));
                 case "failure-policy":
                     return failurePolicy(FailurePolicy.parse(v));
                 default:
@@ -564,8 +707,9 @@ public final class FastLimit implements AutoCloseable {
          * {@code System.getenv()}); variables not set keep what the builder has. The variables are
          * {@code FASTLIMIT_REDIS_URL}, {@code FASTLIMIT_ALGORITHM}, {@code FASTLIMIT_KEY_PREFIX},
          * {@code FASTLIMIT_HEADERS}, {@code FASTLIMIT_DRY_RUN}, {@code FASTLIMIT_EXEMPT_IPS},
-         * {@code FASTLIMIT_TRUSTED_PROXIES}, {@code FASTLIMIT_CLIENT_IP_HEADER} and
-         * {@code FASTLIMIT_FAILURE_POLICY}, with the values {@link #set(String, String)} takes.
+         * {@code FASTLIMIT_TRUSTED_PROXIES}, {@code FASTLIMIT_CLIENT_IP_HEADER},
+         * {@code FASTLIMIT_IPV6_PREFIX} and {@code FASTLIMIT_FAILURE_POLICY}, with the values
+         * {@link #set(String, String)} takes.
          *
          * @throws IllegalArgumentException naming the variable and its bad value
          */
@@ -641,7 +785,13 @@ public final class FastLimit implements AutoCloseable {
             return url == null ? null : url.replaceAll("(://[^:@/]*:)[^@/]*@", "$1***@");
         }
 
-        static boolean parseBoolean(String value) {
+        /**
+         * A yes-or-no setting as configuration text writes it: {@code true}/{@code false}, {@code 1}/{@code 0},
+         * {@code yes}/{@code no}, {@code on}/{@code off}, in any case.
+         *
+         * @throws IllegalArgumentException for anything else
+         */
+        public static boolean parseBoolean(String value) {
             switch (value.trim().toLowerCase(Locale.ROOT)) {
                 case "true": case "1": case "yes": case "on":
                     return true;
@@ -656,8 +806,34 @@ public final class FastLimit implements AutoCloseable {
             try {
                 return Integer.parseInt(value.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected a number of proxy hops from 0 to 32");
+                throw new IllegalArgumentException("expected a number of proxy hops from 0 to " + ClientIpResolver.MAX_HOPS);
             }
+        }
+
+        private static boolean isNumber(String value) {
+            return value.matches("[+-]?[0-9]+");
+        }
+
+        private static List<String> parseTrustedProxies(String value) {
+            List<String> entries = splitList(value);
+            for (String entry : entries) {
+                try {
+                    IpRange.parse(entry);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("expected a number of proxy hops from 0 to "
+                            + ClientIpResolver.MAX_HOPS + ", or the addresses and CIDR ranges of your proxies such as"
+                            + " 10.0.0.0/8, 192.168.1.5: " + e.getMessage(), e);
+                }
+            }
+            return entries;
+        }
+
+        static int parsePrefixLength(String value) {
+            String digits = value.startsWith("/") ? value.substring(1) : value;
+            if (!digits.matches("[0-9]{1,3}")) {
+                throw new IllegalArgumentException("expected a prefix length such as 64 or /64");
+            }
+            return Integer.parseInt(digits);
         }
 
         static List<String> splitList(String value) {

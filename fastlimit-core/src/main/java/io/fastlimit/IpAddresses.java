@@ -198,6 +198,24 @@ final class IpAddresses {
         return v6[10] == (byte) 0xff && v6[11] == (byte) 0xff;
     }
 
+    /**
+     * The network of the first {@code prefixBits} bits of the IPv6 address {@code v6} (16 bytes), as
+     * {@code 2001:db8:1:2::/64}; with 128 bits, the address itself.
+     */
+    static String ipv6Network(byte[] v6, int prefixBits) {
+        if (prefixBits >= 128) {
+            return format(v6);
+        }
+        byte[] network = new byte[16];
+        int fullBytes = prefixBits / 8;
+        System.arraycopy(v6, 0, network, 0, fullBytes);
+        int restBits = prefixBits % 8;
+        if (restBits > 0) {
+            network[fullBytes] = (byte) (v6[fullBytes] & (0xff << (8 - restBits)));
+        }
+        return format(network) + "/" + prefixBits;
+    }
+
     /** RFC 5952 text of 4 or 16 bytes. */
     static String format(byte[] bytes) {
         if (bytes.length == 4) {

@@ -37,11 +37,21 @@ public final class RateLimitDecision {
     final String consumedKey;
     final List<BucketConfig> consumedBuckets;
     final int consumedCost;
+    /** Another bucket the same check consumed from (an IP ceiling), given back with this one; else null. */
+    final RateLimitDecision alsoConsumed;
 
     RateLimitDecision(boolean allowed, boolean limited, boolean wouldHaveBlocked, long limit, long remaining,
                       long resetMs, long retryAfterMs, String ruleName, long windowMillis,
                       HeaderStyle headerStyle, long decidedAtMs,
                       Backend consumedFrom, String consumedKey, List<BucketConfig> consumedBuckets, int consumedCost) {
+        this(allowed, limited, wouldHaveBlocked, limit, remaining, resetMs, retryAfterMs, ruleName, windowMillis,
+                headerStyle, decidedAtMs, consumedFrom, consumedKey, consumedBuckets, consumedCost, null);
+    }
+
+    private RateLimitDecision(boolean allowed, boolean limited, boolean wouldHaveBlocked, long limit, long remaining,
+                              long resetMs, long retryAfterMs, String ruleName, long windowMillis,
+                              HeaderStyle headerStyle, long decidedAtMs, Backend consumedFrom, String consumedKey,
+                              List<BucketConfig> consumedBuckets, int consumedCost, RateLimitDecision alsoConsumed) {
         this.allowed = allowed;
         this.limited = limited;
         this.wouldHaveBlocked = wouldHaveBlocked;
@@ -57,6 +67,14 @@ public final class RateLimitDecision {
         this.consumedKey = consumedKey;
         this.consumedBuckets = consumedBuckets;
         this.consumedCost = consumedCost;
+        this.alsoConsumed = alsoConsumed;
+    }
+
+    /** This decision, remembering that {@code other}, of the same check, consumed too. */
+    RateLimitDecision alsoConsumed(RateLimitDecision other) {
+        return new RateLimitDecision(allowed, limited, wouldHaveBlocked, limit, remaining, resetMs, retryAfterMs,
+                ruleName, windowMillis, headerStyle, decidedAtMs, consumedFrom, consumedKey, consumedBuckets,
+                consumedCost, other);
     }
 
     /** The decision for a request no rule limits. */

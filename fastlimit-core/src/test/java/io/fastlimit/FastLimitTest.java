@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,7 +140,9 @@ class FastLimitTest {
     void theMostSpecificIdentityWins() {
         KeyRecordingBackend backend = new KeyRecordingBackend(memory());
         FastLimit limiter = limiter().backend(backend).keyPrefix("app").build();
-        RateLimitRule rule = RateLimitRule.builder("api").ip("10/min").header("X-Api-Key", "20/min").user("30/min").build();
+        RateLimitRule rule = RateLimitRule.builder("api").ip("10/min").user("30/min")
+                .header("X-Api-Key", "20/min").headerResolver(HeaderIdentityResolver.validatedBy(Set.of("k1")::contains))
+                .build();
 
         limiter.check(rule, withHeaders("192.0.2.1", Map.of("X-Api-Key", "k1"), "alice"));
         limiter.check(rule, withHeaders("192.0.2.1", Map.of("x-api-key", "k1"), null));
@@ -147,7 +150,7 @@ class FastLimitTest {
         limiter.check(rule, from("2001:DB8:0::1"));
 
         assertThat(backend.keys).containsExactly(
-                "app:api:user:{alice}", "app:api:header:{k1}", "app:api:ip:{192.0.2.1}", "app:api:ip:{2001:db8::1}");
+                "app:api:user:{alice}", "app:api:header:{k1}", "app:api:ip:{192.0.2.1}", "app:api:ip:{2001:db8::/64}");
     }
 
     @Test
@@ -192,7 +195,7 @@ class FastLimitTest {
         for (String key : backend.keys) {
             assertThat(key).hasSizeLessThan(120).matches("fastlimit:h:(user|header|ip):\\{[^{}\\s]+}");
         }
-        assertThat(backend.keys.get(4)).isEqualTo("fastlimit:h:ip:{unknown}");
+        assertThat(backend.keys.get(backend.keys.size() - 1)).isEqualTo("fastlimit:h:ip:{unknown}");
     }
 
     @Test
@@ -210,6 +213,272 @@ class FastLimitTest {
         RateLimitDecision d = direct.check(rule, withHeaders("192.0.2.9", Map.of("X-Forwarded-For", "1.1.1.1"), null));
         assertThat(direct.clientIp(withHeaders("192.0.2.9", Map.of("X-Forwarded-For", "1.1.1.1"), null))).isEqualTo("192.0.2.9");
         assertThat(d.allowed()).isTrue();
+    }
+
+    /** How many of {@code requests} {@code rule} lets through. */
+    private static int allowedOf(FastLimit limiter, RateLimitRule rule, List<ClientRequest> requests) {
+        int allowed = 0;
+        for (ClientRequest request : requests) {
+            if (limiter.check(rule, request).allowed()) {
+                allowed++;
+            }
+        }
+        return allowed;
+    }
+
+    /** {@code count} requests from {@code ip}, each with a new made-up value of {@code header}. */
+    private static List<ClientRequest> inventedValues(String ip, String header, int count) {
+        List<ClientRequest> requests = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            requests.add(withHeaders(ip, Map.of(header, "made-up-" + i), null));
+        }
+        return requests;
+    }
+
+    @Test
+    void inventedHeaderValuesCannotLiftAClientAboveItsIpLimit() {
+        MemoryBackend memory = memory();
+        FastLimit limiter = limiter().backend(memory).build();
+        RateLimitRule rule = RateLimitRule.builder("keys").header("X-Api-Key", "5/min").ip("2/min").build();
+        assertThat(allowedOf(limiter, rule, inventedValues("192.0.2.1", "X-Api-Key", 100))).isEqualTo(2);
+        assertThat(memory.size()).as("a spent address creates no bucket for its next made-up value").isEqualTo(3);
+        assertThat(limiter.check(rule, from("192.0.2.1")).allowed()).as("the IP bucket is spent").isFalse();
+        assertThat(limiter.check(rule, from("192.0.2.2")).allowed()).as("another client").isTrue();
+
+        // a header-only rule without a resolver counts its header rates per client IP too
+        RateLimitRule headerOnly = RateLimitRule.builder("header-only").header("X-Api-Key", "5/min").build();
+        assertThat(allowedOf(limiter, headerOnly, inventedValues("192.0.2.1", "X-Api-Key", 100))).isEqualTo(5);
+        assertThat(allowedOf(limiter, headerOnly, inventedValues("192.0.2.3", "X-Api-Key", 100))).isEqualTo(5);
+    }
+
+    @Test
+    void withoutAResolverOneValueIsStillLimitedByItsOwnBucketUnderTheIpCeiling() {
+        FastLimit limiter = limiter().build();
+        RateLimitRule rule = RateLimitRule.builder("keys").header("X-Api-Key", "2/min").ip("5/min").build();
+        ClientRequest keyA = withHeaders("192.0.2.1", Map.of("X-Api-Key", "key-a"), null);
+        RateLimitDecision first = limiter.check(rule, keyA);
+        assertThat(first.limit()).as("the tighter bucket is reported").isEqualTo(2);
+        assertThat(limiter.check(rule, keyA).allowed()).isTrue();
+        assertThat(limiter.check(rule, keyA).allowed()).isFalse();
+        // the blocked request took nothing from the IP bucket: 5 - 2
+        assertThat(limiter.check(rule, from("192.0.2.1")).remaining()).isEqualTo(2);
+    }
+
+    @Test
+    void aResolverDecidesWhichHeaderValuesAreGenuineAndUnknownOnesCountAsTheIp() {
+        KeyRecordingBackend backend = new KeyRecordingBackend(memory());
+        FastLimit limiter = limiter().backend(backend).build();
+        Map<String, String> issued = Map.of("key-a", "acme", "key-a2", "acme", "key-b", "globex", "boom", "boom");
+        RateLimitRule rule = RateLimitRule.builder("keys").header("X-Api-Key", "5/min").ip("2/min")
+                .headerResolver(value -> {
+                    if (value.equals("boom")) {
+                        throw new IllegalStateException("key store down");
+                    }
+                    return issued.get(value);
+                })
+                .build();
+
+        assertThat(allowedOf(limiter, rule, inventedValues("192.0.2.1", "X-Api-Key", 100))).isEqualTo(2);
+        assertThat(backend.keys).containsOnly("fastlimit:keys:ip:{192.0.2.1}");
+        // a genuine key is keyed by its client's id, above the spent IP bucket; two keys of one client share it
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.check(rule, withHeaders("192.0.2.1", Map.of("X-Api-Key", "key-a"), null)).allowed()).isTrue();
+        }
+        assertThat(limiter.check(rule, withHeaders("192.0.2.1", Map.of("X-Api-Key", "key-a2"), null)).remaining()).isEqualTo(1);
+        assertThat(limiter.check(rule, withHeaders("192.0.2.1", Map.of("X-Api-Key", "key-b"), null)).remaining()).isEqualTo(4);
+        assertThat(backend.keys).contains("fastlimit:keys:header:{acme}", "fastlimit:keys:header:{globex}");
+        // a resolver that throws makes the value unknown, never a failure
+        RateLimitDecision failing = limiter.check(rule, withHeaders("192.0.2.9", Map.of("X-Api-Key", "boom"), null));
+        assertThat(failing.allowed()).isTrue();
+        assertThat(failing.limit()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownValueOnAHeaderOnlyRuleCountsItsHeaderRatesPerIp() {
+        KeyRecordingBackend backend = new KeyRecordingBackend(memory());
+        FastLimit limiter = limiter().backend(backend).build();
+        RateLimitRule rule = RateLimitRule.builder("keys").header("X-Api-Key", "3/min")
+                .headerResolver(HeaderIdentityResolver.validatedBy("key-a"::equals)).build();
+        assertThat(allowedOf(limiter, rule, inventedValues("192.0.2.1", "X-Api-Key", 100))).isEqualTo(3);
+        assertThat(backend.keys).containsOnly("fastlimit:keys:ip:{192.0.2.1}");
+        assertThat(limiter.check(rule, withHeaders("192.0.2.1", Map.of("X-Api-Key", "key-a"), null)).allowed()).isTrue();
+        // a request without the header is not limited by a header-only rule, as before
+        assertThat(limiter.check(rule, from("192.0.2.1")).limited()).isFalse();
+    }
+
+    @Test
+    void trustAnyKeysEachValueOnItsOwn() {
+        FastLimit limiter = limiter().build();
+        RateLimitRule rule = RateLimitRule.builder("gateway").header("X-Client-Id", "1/min").ip("1/min")
+                .headerResolver(HeaderIdentityResolver.trustAny()).build();
+        assertThat(allowedOf(limiter, rule, inventedValues("10.0.0.2", "X-Client-Id", 10))).isEqualTo(10);
+    }
+
+    @Test
+    void anIpCeilingAppliesToEveryRequestAndABlockedRequestConsumesNothing() {
+        FastLimit limiter = limiter().build();
+        RateLimitRule rule = RateLimitRule.builder("ceiling").user("10/min").ip("3/min").ipCeiling(true)
+                .header("X-Api-Key", "10/min").headerResolver(HeaderIdentityResolver.trustAny()).build();
+        ClientRequest alice = withHeaders("192.0.2.1", Map.of(), "alice");
+        ClientRequest key = withHeaders("192.0.2.1", Map.of("X-Api-Key", "k1"), null);
+
+        assertThat(limiter.check(rule, alice).limit()).as("the tighter bucket is reported").isEqualTo(3);
+        assertThat(limiter.check(rule, key).remaining()).isEqualTo(1);
+        assertThat(limiter.check(rule, alice).allowed()).isTrue();
+        RateLimitDecision blocked = limiter.check(rule, alice);
+        assertThat(blocked.allowed()).isFalse();
+        assertThat(blocked.limit()).isEqualTo(3);
+        // the user bucket gave back what the blocked request took: 10 - 2, seen from another address
+        assertThat(limiter.check(rule, withHeaders("192.0.2.2", Map.of(), "alice")).remaining()).isEqualTo(2);
+        RateLimitDecision userBucket = limiter.check(RateLimitRule.builder("ceiling").user("10/min").build(), alice);
+        assertThat(userBucket.remaining()).isEqualTo(6);
+    }
+
+    @Test
+    void aRequestTurnedAwayByALaterRuleGivesBackBothBucketsOfAnEarlierOne() {
+        FastLimit limiter = limiter().build();
+        RateLimitRule keys = RateLimitRule.builder("keys").header("X-Api-Key", "5/min").ip("5/min").build();
+        RateLimitRule strict = RateLimitRule.ip("strict", "1/min");
+        ClientRequest req = withHeaders("192.0.2.1", Map.of("X-Api-Key", "k1"), null);
+        assertThat(limiter.check(List.of(keys, strict), req).allowed()).isTrue();
+        assertThat(limiter.check(List.of(keys, strict), req).allowed()).isFalse();
+        assertThat(limiter.check(keys, req).remaining()).as("one request counted in each bucket, then this one").isEqualTo(3);
+        assertThat(limiter.check(keys, from("192.0.2.1")).remaining()).isEqualTo(2);
+    }
+
+    @Test
+    void ipv6ClientsAreKeyedByTheirSlash64() {
+        MemoryBackend memory = memory();
+        FastLimit limiter = limiter().backend(memory).build();
+        RateLimitRule rule = RateLimitRule.ip("r", "2/min");
+        List<ClientRequest> oneNetwork = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            oneNetwork.add(from(String.format("2001:db8:1:2:%x:%x:%x:%x", i, i * 7919 & 0xffff, i * 31, i * 104_729 & 0xffff)));
+        }
+        assertThat(allowedOf(limiter, rule, oneNetwork)).isEqualTo(2);
+        assertThat(memory.size()).as("one network, one key: it cannot crowd others out").isEqualTo(1);
+        assertThat(limiter.check(rule, from("2001:db8:1:3::1")).allowed()).as("the next /64").isTrue();
+        assertThat(limiter.check(rule, from("192.0.2.1")).allowed()).isTrue();
+        assertThat(limiter.check(rule, from("192.0.2.2")).allowed()).as("IPv4 per address").isTrue();
+
+        FastLimit perAddress = limiter().ipv6Prefix(128).build();
+        assertThat(allowedOf(perAddress, rule, oneNetwork)).isEqualTo(100);
+        FastLimit per48 = limiter().set("ipv6-prefix", "/48").build();
+        assertThat(per48.check(rule, from("2001:db8:1:2::1")).allowed()).isTrue();
+        assertThat(per48.check(rule, from("2001:db8:1:ffff::1")).allowed()).isTrue();
+        assertThat(per48.check(rule, from("2001:db8:1:abcd::1")).allowed()).as("one /48").isFalse();
+    }
+
+    @Test
+    void exemptingOneIpv6AddressDoesNotExemptItsNeighbours() {
+        FastLimit limiter = limiter().exemptIps("2001:db8:1:2::1").build();
+        RateLimitRule rule = RateLimitRule.ip("r", "1/min");
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.check(rule, from("2001:db8:1:2::1")).limited()).isFalse();
+        }
+        assertThat(limiter.check(rule, from("2001:db8:1:2::2")).allowed()).isTrue();
+        assertThat(limiter.check(rule, from("2001:db8:1:2::3")).allowed()).as("the neighbours share their /64").isFalse();
+
+        FastLimit wholeNetwork = limiter().exemptIps("2001:db8:1:2::/64").build();
+        assertThat(wholeNetwork.check(rule, from("2001:db8:1:2::3")).limited()).isFalse();
+    }
+
+    @Test
+    void aClientNoTrustedProxyNamedIsLimitedAndNeverExempt() {
+        RateLimitRule rule = RateLimitRule.ip("r", "2/min");
+        List<Map<String, String>> unnamed = List.of(Map.of(), Map.of("X-Forwarded-For", "unknown"),
+                Map.of("X-Forwarded-For", "_hidden"), Map.of("X-Forwarded-For", "garbage"), Map.of("X-Forwarded-For", ""));
+        for (FastLimit limiter : List.of(limiter().trustedProxies(1).exemptIps("10.0.0.0/8").build(),
+                limiter().trustedProxies("10.0.0.0/8").exemptIps("10.0.0.0/8").build())) {
+            List<ClientRequest> requests = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                for (Map<String, String> headers : unnamed) {
+                    requests.add(withHeaders("10.0.0.2", headers, null));
+                }
+            }
+            assertThat(allowedOf(limiter, rule, requests)).isEqualTo(2);
+            assertThat(limiter.clientIp(requests.get(0))).isNull();
+            // through another proxy: a bucket of its own; a named client: its own too
+            assertThat(limiter.check(rule, withHeaders("10.0.0.3", Map.of(), null)).allowed()).isTrue();
+            assertThat(limiter.check(rule, withHeaders("10.0.0.2", Map.of("X-Forwarded-For", "198.51.100.9"), null))
+                    .allowed()).isTrue();
+            // an internal client a proxy of ours named is exempt as configured
+            assertThat(limiter.check(rule, withHeaders("10.0.0.2", Map.of("X-Forwarded-For", "10.1.1.1"), null))
+                    .limited()).isFalse();
+        }
+    }
+
+    @Test
+    void aForwardedElementThatNamesNoClientIsLimitedAndNeverExempt() {
+        FastLimit limiter = limiter().trustedProxies(1).clientIpHeader("Forwarded").exemptIps("10.0.0.0/8").build();
+        RateLimitRule rule = RateLimitRule.ip("r", "2/min");
+        List<ClientRequest> requests = new ArrayList<>();
+        for (String forwarded : List.of("for=unknown", "for=_hidden", "proto=https", "for=\"1.2.3.4", "for=1.2.3.4;for=5.6.7.8")) {
+            for (int i = 0; i < 10; i++) {
+                requests.add(withHeaders("10.0.0.2", Map.of("Forwarded", forwarded), null));
+            }
+        }
+        assertThat(allowedOf(limiter, rule, requests)).isEqualTo(2);
+        assertThat(limiter.clientIp(withHeaders("10.0.0.2",
+                Map.of("Forwarded", "for=198.51.100.9;host=\"evil, for=6.6.6.6;x=\""), null))).isEqualTo("198.51.100.9");
+    }
+
+    @Test
+    void trustedProxyAddressesPickTheClientAndIgnoreHeadersFromOthers() {
+        KeyRecordingBackend backend = new KeyRecordingBackend(memory());
+        FastLimit limiter = limiter().backend(backend).set("trusted-proxies", "10.0.0.0/8, 192.168.1.5").build();
+        RateLimitRule rule = RateLimitRule.ip("r", "2/min");
+        for (int i = 0; i < 5; i++) {
+            limiter.check(rule, withHeaders("10.0.0.2", Map.of("X-Forwarded-For", "6.6.6." + i + ", 198.51.100.9, 192.168.1.5"), null));
+        }
+        limiter.check(rule, withHeaders("203.0.113.5", Map.of("X-Forwarded-For", "198.51.100.1"), null));
+        assertThat(backend.keys).containsOnly("fastlimit:r:ip:{198.51.100.9}", "fastlimit:r:ip:{203.0.113.5}");
+    }
+
+    @Test
+    void ipv6PrefixAndTrustedProxiesComeFromSettingsAndBadValuesFailNamingThem() {
+        FastLimit limiter = limiter().env(Map.of("FASTLIMIT_IPV6_PREFIX", "56",
+                "FASTLIMIT_TRUSTED_PROXIES", "10.0.0.0/8 2001:db8::1")).build();
+        assertThat(limiter.clientIp(withHeaders("2001:db8::1", Map.of("X-Forwarded-For", "198.51.100.9"), null)))
+                .isEqualTo("198.51.100.9");
+        RateLimitRule rule = RateLimitRule.ip("r", "1/min");
+        limiter.check(rule, from("2001:db8:1:200::1"));
+        assertThat(limiter.check(rule, from("2001:db8:1:2ff::1")).allowed()).as("one /56").isFalse();
+
+        for (String bad : List.of("0", "129", "abc", "15", "-64", "/")) {
+            assertThatThrownBy(() -> FastLimit.builder().env(Map.of("FASTLIMIT_IPV6_PREFIX", bad)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FASTLIMIT_IPV6_PREFIX='" + bad + "'");
+        }
+        assertThatThrownBy(() -> FastLimit.builder().ipv6Prefix(129)).hasMessageContaining("129");
+        assertThatThrownBy(() -> FastLimit.builder().ipv6Prefix(0)).hasMessageContaining(" 0:");
+        assertThatThrownBy(() -> FastLimit.builder().env(Map.of("FASTLIMIT_TRUSTED_PROXIES", "10.0.0.0/8, 10.0.0.0/99")))
+                .hasMessageContaining("FASTLIMIT_TRUSTED_PROXIES='10.0.0.0/8, 10.0.0.0/99'").hasMessageContaining("'10.0.0.0/99'");
+        assertThatThrownBy(() -> FastLimit.builder().trustedProxies("proxy.example")).hasMessageContaining("'proxy.example'");
+        assertThatThrownBy(() -> FastLimit.builder().set("trusted-proxies", "33")).hasMessageContaining("33");
+    }
+
+    @Test
+    void rulesRejectAResolverWithoutAHeaderAndACeilingWithoutIpRates() {
+        assertThatThrownBy(() -> RateLimitRule.builder("r").ip("1/min").headerResolver(HeaderIdentityResolver.trustAny()).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no header rate");
+        assertThatThrownBy(() -> RateLimitRule.builder("r").user("1/min").ipCeiling(true).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no ip rates");
+    }
+
+    @Test
+    void resetForgetsTheResolvedHeaderBucketAndTheIpBucket() {
+        FastLimit limiter = limiter().build();
+        RateLimitRule rule = RateLimitRule.builder("r").header("X-Api-Key", "1/min").ip("1/min")
+                .headerResolver(value -> value.equals("key-a") ? "acme" : null).build();
+        ClientRequest genuine = withHeaders("2001:db8::1", Map.of("X-Api-Key", "key-a"), null);
+        ClientRequest unknown = withHeaders("2001:db8::2", Map.of("X-Api-Key", "nope"), null);
+        limiter.check(rule, genuine);
+        limiter.check(rule, unknown);
+        assertThat(limiter.check(rule, genuine).allowed()).isFalse();
+        assertThat(limiter.check(rule, unknown).allowed()).isFalse();
+        limiter.reset(rule, genuine);
+        assertThat(limiter.check(rule, genuine).allowed()).isTrue();
+        assertThat(limiter.check(rule, unknown).allowed()).isTrue();
     }
 
     @Test
@@ -409,7 +678,8 @@ class FastLimitTest {
         assertThat(limiter.failurePolicy()).isEqualTo(FailurePolicy.CLOSED);
         assertThat(limiter.clientIp(withHeaders("10.9.9.9", Map.of("X-Forwarded-For", "203.0.113.1"), null)))
                 .isEqualTo("203.0.113.1");
-        assertThat(limiter.check(RateLimitRule.ip("r", "1/min"), from("::1")).limited()).isFalse();
+        assertThat(limiter.check(RateLimitRule.ip("r", "1/min"), withHeaders("10.9.9.9", Map.of("X-Forwarded-For", "::1"), null))
+                .limited()).isFalse();
     }
 
     @Test

@@ -54,6 +54,20 @@ class IpAddressesTest {
         assertThat(IpAddresses.normalise(address)).isSameAs(address);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+            "2001:db8:1:2:3:4:5:6, 64, 2001:db8:1:2::/64",
+            "2001:db8:1:2:3:4:5:6, 48, 2001:db8:1::/48",
+            "2001:db8:1:2ff::1, 56, 2001:db8:1:200::/56",
+            "2001:db8:1:2:3:4:5:6, 63, 2001:db8:1:2::/63",
+            "2001:db8:1:3:3:4:5:6, 63, 2001:db8:1:2::/63",
+            "2001:db8:1:2:3:4:5:6, 128, 2001:db8:1:2:3:4:5:6",
+            "::1, 64, ::/64",
+    })
+    void ipv6NetworksAreWrittenInCanonicalForm(String address, int bits, String network) {
+        assertThat(IpAddresses.ipv6Network(IpAddresses.parse(address), bits)).isEqualTo(network);
+    }
+
     @Test
     void rangesMatchIpv4AndIpv6() {
         assertThat(IpRange.parse("10.0.0.0/8").contains(IpAddresses.parse("10.200.3.4"))).isTrue();

@@ -42,6 +42,9 @@ import java.util.logging.Logger;
  *       {@code src/main/webapp}, whose limits are configured only in its {@code WEB-INF/web.xml}.</li>
  * </ul>
  *
+ * The API keys {@code demo-key} and {@code partner-key} ({@link DemoApiKeys}) have buckets of their
+ * own; any other {@code X-Api-Key} counts against the client's IP, so made-up keys buy nothing.
+ *
  * It listens on {@code PORT} (default 8080) and keeps its counters in memory, or in Redis when
  * {@code FASTLIMIT_REDIS_URL} is set; the other {@code FASTLIMIT_*} variables apply too.
  *
@@ -59,9 +62,9 @@ public final class DemoServer implements AutoCloseable {
     private static final String[][] ROUTES = {
             {"GET /servlet/hello", "5/min per IP", "FastLimitFilter built in code"},
             {"GET /api/hello", "5/min per IP, 20/min per user", "Jersey @RateLimit; header X-User: alice signs in as alice"},
-            {"GET /api/key", "5/min per X-Api-Key, else 2/min per IP", "Jersey @RateLimit"},
+            {"GET /api/key", "5/min per issued X-Api-Key, else 2/min per IP", "Jersey @RateLimit; keys demo-key, partner-key"},
             {"GET /webxml/hello", "5/min per IP (100/min for the whole webapp)", "FastLimitFilter from WEB-INF/web.xml only"},
-            {"GET /webxml/reports", "5/min per X-Api-Key, else 2/min per IP", "FastLimitFilter from WEB-INF/web.xml only"},
+            {"GET /webxml/reports", "5/min per issued X-Api-Key, else 2/min per IP", "FastLimitFilter from WEB-INF/web.xml only"},
     };
 
     /**

@@ -42,7 +42,7 @@ class DemoServerRedisTest {
 
             assertFivePassThenBlocked(request(demo), "/servlet/hello");
             assertFivePassThenBlocked(request(demo), "/api/hello");
-            assertFivePassThenBlocked(request(demo).header("X-Api-Key", "key-1"), "/api/key");
+            assertFivePassThenBlocked(request(demo).header("X-Api-Key", "demo-key"), "/api/key");
         }
     }
 

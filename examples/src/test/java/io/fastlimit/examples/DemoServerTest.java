@@ -94,16 +94,36 @@ class DemoServerTest {
                 .header("X-RateLimit-Remaining", "19");
     }
 
+    /** How many of {@code count} requests to {@code path}, each with a new made-up API key, answered 200. */
+    private static int passedWithMadeUpKeys(String path, int count) {
+        int passed = 0;
+        for (int i = 0; i < count; i++) {
+            int status = request().header("X-Api-Key", "made-up-" + i).get(path).statusCode();
+            assertThat(status).isIn(200, 429);
+            passed += status == 200 ? 1 : 0;
+        }
+        return passed;
+    }
+
     @Test
-    void apiKeyAllowsFiveAMinutePerKeyAndTwoPerIpWithoutOne() {
-        assertFivePassThenBlocked(request().header("X-Api-Key", "key-1"), "/api/key");
-        request().header("X-Api-Key", "key-2").get("/api/key").then().statusCode(200)
+    void apiKeyAllowsFiveAMinutePerIssuedKeyAndTwoPerIpWithoutOne() {
+        assertFivePassThenBlocked(request().header("X-Api-Key", "demo-key"), "/api/key");
+        request().header("X-Api-Key", "partner-key").get("/api/key").then().statusCode(200)
                 .header("X-RateLimit-Remaining", "4")
-                .body(equalTo("Hello, holder of key key-2!\n"));
+                .body(equalTo("Hello, holder of key partner-key!\n"));
 
         request().get("/api/key").then().statusCode(200).header("X-RateLimit-Limit", "2");
         request().get("/api/key").then().statusCode(200).header("X-RateLimit-Remaining", "0");
         request().get("/api/key").then().statusCode(429).header("X-RateLimit-Limit", "2");
+    }
+
+    @Test
+    void madeUpApiKeysGetNoMoreThanTheIpLimit() {
+        assertThat(passedWithMadeUpKeys("/api/key", 12)).isEqualTo(2);
+        assertThat(passedWithMadeUpKeys("/webxml/reports", 12)).isEqualTo(2);
+        // the issued keys still have their own buckets
+        request().header("X-Api-Key", "demo-key").get("/api/key").then().statusCode(200).header("X-RateLimit-Limit", "5");
+        request().header("X-Api-Key", "demo-key").get("/webxml/reports").then().statusCode(200).header("X-RateLimit-Limit", "5");
     }
 
     @Test
@@ -115,7 +135,7 @@ class DemoServerTest {
 
     @Test
     void webXmlReportsAreKeyedByApiKeyAndTwoPerIpWithoutOne() {
-        assertFivePassThenBlocked(request().header("X-Api-Key", "key-1"), "/webxml/reports");
+        assertFivePassThenBlocked(request().header("X-Api-Key", "demo-key"), "/webxml/reports");
         request().get("/webxml/reports").then().statusCode(200).header("X-RateLimit-Limit", "2");
         request().get("/webxml/reports").then().statusCode(200);
         request().get("/webxml/reports").then().statusCode(429);

@@ -1,6 +1,7 @@
 package io.fastlimit.rules;
 
 import io.fastlimit.Algorithm;
+import io.fastlimit.HeaderIdentityResolver;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -20,6 +21,10 @@ import java.util.regex.Pattern;
  *         .build();
  * }</pre>
  *
+ * <p>A header value is written by the client; see {@link HeaderIdentityResolver} for how the
+ * limiter keeps made-up values from escaping the IP limit, and {@link Builder#headerResolver} for
+ * how to say which values are genuine.
+ *
  * <p>The name is part of every key, so it must be the same in every instance of an application that
  * should share limits. Immutable and thread-safe.
  */
@@ -34,6 +39,8 @@ public final class RateLimitRule {
     private final int cost;
     private final Algorithm algorithm;
     private final String headerName;
+    private final HeaderIdentityResolver headerResolver;
+    private final boolean ipCeiling;
     private final Map<Scope, List<Rate>> rates;
 
     private RateLimitRule(Builder b) {
@@ -41,6 +48,8 @@ public final class RateLimitRule {
         this.cost = b.cost;
         this.algorithm = b.algorithm;
         this.headerName = b.headerName;
+        this.headerResolver = b.headerResolver;
+        this.ipCeiling = b.ipCeiling;
         this.rates = new EnumMap<>(b.rates);
     }
 
@@ -77,6 +86,19 @@ public final class RateLimitRule {
         return headerName;
     }
 
+    /**
+     * What says which values of the header are genuine, or empty when none does: every value is then
+     * unverified and counts against the IP rates too (see {@link HeaderIdentityResolver}).
+     */
+    public Optional<HeaderIdentityResolver> headerResolver() {
+        return Optional.ofNullable(headerResolver);
+    }
+
+    /** Whether the IP rates apply to every request, whatever identity keys it. Default {@code false}. */
+    public boolean ipCeiling() {
+        return ipCeiling;
+    }
+
     /** The rates of one scope, all of which must hold; empty when the rule does not limit that scope. */
     public List<Rate> rates(Scope scope) {
         return rates.getOrDefault(scope, List.of());
@@ -100,6 +122,12 @@ public final class RateLimitRule {
                 s.append(i == 0 ? "" : ";").append(list.get(i));
             }
         });
+        if (headerResolver != null) {
+            s.append(" header-resolver=").append(headerResolver.getClass().getName());
+        }
+        if (ipCeiling) {
+            s.append(" ip-ceiling");
+        }
         if (cost != 1) {
             s.append(" cost=").append(cost);
         }
@@ -112,6 +140,8 @@ public final class RateLimitRule {
         private int cost = 1;
         private Algorithm algorithm;
         private String headerName;
+        private HeaderIdentityResolver headerResolver;
+        private boolean ipCeiling;
         private final Map<Scope, List<Rate>> rates = new EnumMap<>(Scope.class);
 
         private Builder(String name) {
@@ -132,7 +162,12 @@ public final class RateLimitRule {
             return scope(Scope.USER, rates);
         }
 
-        /** Limits each distinct value of request header {@code headerName}, such as an API key. */
+        /**
+         * Limits each distinct value of request header {@code headerName}, such as an API key. Without
+         * a {@link #headerResolver} every value is unverified and also counts against the IP rates (or,
+         * when this rule has none, against these rates per client IP), so a client cannot escape its
+         * IP limit by making values up.
+         */
         public Builder header(String headerName, String rates) {
             if (headerName == null || !HEADER_NAME.matcher(headerName).matches()) {
                 throw new IllegalArgumentException("Invalid header name '" + headerName
@@ -140,6 +175,26 @@ public final class RateLimitRule {
             }
             this.headerName = headerName;
             return scope(Scope.HEADER, rates);
+        }
+
+        /**
+         * Says which values of the {@link #header} are genuine and whose they are. A genuine value
+         * counts against the header bucket of its client id; an unknown one against the IP bucket.
+         * Default: none, every value unverified (see {@link HeaderIdentityResolver}).
+         */
+        public Builder headerResolver(HeaderIdentityResolver resolver) {
+            this.headerResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * With {@code true}, the {@link #ip} rates apply to every request as a ceiling, also to those
+         * keyed by user or by a genuine header, which then count against both buckets. Default
+         * {@code false}: a request counts against the bucket of its most specific identity only.
+         */
+        public Builder ipCeiling(boolean ipCeiling) {
+            this.ipCeiling = ipCeiling;
+            return this;
         }
 
         private Builder scope(Scope scope, String spec) {
@@ -163,11 +218,21 @@ public final class RateLimitRule {
         }
 
         /**
-         * @throws IllegalArgumentException if no scope is limited, or the cost exceeds a limit
+         * @throws IllegalArgumentException if no scope is limited, the cost exceeds a limit, a header
+         *                                  resolver is set without a header rate, or an IP ceiling
+         *                                  without IP rates
          */
         public RateLimitRule build() {
             if (rates.isEmpty()) {
                 throw new IllegalArgumentException("Rule '" + name + "' limits nothing: set at least one of ip, user or header");
+            }
+            if (headerResolver != null && !rates.containsKey(Scope.HEADER)) {
+                throw new IllegalArgumentException("Rule '" + name + "' has a header resolver ("
+                        + headerResolver.getClass().getName() + ") but no header rate: set header(name, rates) too");
+            }
+            if (ipCeiling && !rates.containsKey(Scope.IP)) {
+                throw new IllegalArgumentException("Rule '" + name + "' asks for an IP ceiling but has no ip rates:"
+                        + " set ip(rates) too");
             }
             for (List<Rate> list : rates.values()) {
                 for (Rate rate : list) {

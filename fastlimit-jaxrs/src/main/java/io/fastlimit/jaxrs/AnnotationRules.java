@@ -1,9 +1,12 @@
 package io.fastlimit.jaxrs;
 
+import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.rules.RateLimitRule;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import java.util.zip.CRC32;
 
 /**
@@ -27,18 +30,22 @@ final class AnnotationRules {
     /**
      * The rule of {@code annotation}, named {@code defaultName} unless it names itself.
      *
-     * @param where the annotated element, for messages: {@code com.example.Orders#export()}
+     * @param where           the annotated element, for messages: {@code com.example.Orders#export()}
+     * @param headerResolvers the resolver the application gave for a header name, or {@code null}; used
+     *                        when the annotation names none
      * @throws IllegalArgumentException naming {@code where} and the bad value
      */
-    static RateLimitRule rule(RateLimit annotation, String defaultName, String where) {
+    static RateLimitRule rule(RateLimit annotation, String defaultName, String where,
+                              Function<String, HeaderIdentityResolver> headerResolvers) {
         try {
-            return build(annotation, defaultName);
+            return build(annotation, defaultName, headerResolvers);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid " + describe(annotation) + " on " + where + ": " + e.getMessage(), e);
         }
     }
 
-    private static RateLimitRule build(RateLimit a, String defaultName) {
+    private static RateLimitRule build(RateLimit a, String defaultName,
+                                       Function<String, HeaderIdentityResolver> headerResolvers) {
         if (!a.value().isEmpty() && !a.ip().isEmpty() && !a.value().equals(a.ip())) {
             throw new IllegalArgumentException("value \"" + a.value() + "\" and ip \"" + a.ip()
                     + "\" are the same setting: set one of them");
@@ -65,7 +72,32 @@ final class AnnotationRules {
         if (!a.header().isEmpty()) {
             rule.header(a.headerName(), a.header());
         }
-        return rule.cost(a.cost()).build();
+        boolean namesResolver = a.headerResolver() != HeaderIdentityResolver.class;
+        if (namesResolver && a.header().isEmpty()) {
+            throw new IllegalArgumentException("headerResolver " + a.headerResolver().getName()
+                    + " says which values of the header are genuine, but header, its rate, is not set");
+        }
+        HeaderIdentityResolver resolver = namesResolver ? instantiate(a.headerResolver())
+                : a.header().isEmpty() ? null : headerResolvers.apply(a.headerName());
+        if (resolver != null) {
+            rule.headerResolver(resolver);
+        }
+        if (a.ipCeiling() && ip.isEmpty()) {
+            throw new IllegalArgumentException("ipCeiling is set but ip, the rate that is the ceiling, is not");
+        }
+        return rule.ipCeiling(a.ipCeiling()).cost(a.cost()).build();
+    }
+
+    private static HeaderIdentityResolver instantiate(Class<? extends HeaderIdentityResolver> type) {
+        try {
+            return type.getConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            throw new IllegalArgumentException("the constructor of headerResolver " + type.getName() + " threw "
+                    + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalArgumentException("headerResolver " + type.getName() + " cannot be created: expected a"
+                    + " public class with a public no-argument constructor (" + e + ")", e);
+        }
     }
 
     /** {@code Orders} for a class limit on {@code com.example.Orders}. */
@@ -134,6 +166,14 @@ final class AnnotationRules {
                 s.append(sep).append(attribute[0]).append(" = \"").append(attribute[1]).append('"');
                 sep = ", ";
             }
+        }
+        if (a.headerResolver() != HeaderIdentityResolver.class) {
+            s.append(sep).append("headerResolver = ").append(a.headerResolver().getSimpleName()).append(".class");
+            sep = ", ";
+        }
+        if (a.ipCeiling()) {
+            s.append(sep).append("ipCeiling = true");
+            sep = ", ";
         }
         if (a.cost() != 1) {
             s.append(sep).append("cost = ").append(a.cost());

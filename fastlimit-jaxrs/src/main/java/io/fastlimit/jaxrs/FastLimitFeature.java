@@ -1,6 +1,7 @@
 package io.fastlimit.jaxrs;
 
 import io.fastlimit.FastLimit;
+import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.RateLimitDecision;
 
 import jakarta.ws.rs.ConstrainedTo;
@@ -10,7 +11,10 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -36,6 +40,15 @@ import java.util.function.Function;
  * 429 with {@code Retry-After} and a JSON body; register your own
  * {@code ExceptionMapper<RateLimitExceededException>} to answer differently.
  *
+ * <p>A {@code header} limit keys a bucket by a header value only when a
+ * {@link HeaderIdentityResolver} says it is genuine: the annotation's
+ * {@link RateLimit#headerResolver() headerResolver}, or one given here for the header name, which may
+ * hold the application's key store:
+ *
+ * <pre>{@code
+ * new FastLimitFeature(limiter).withHeaderResolver("X-Api-Key", apiKeys::clientIdOf)
+ * }</pre>
+ *
  * <p>The client IP is the peer address of the connection (on a servlet container, such as Jersey on
  * Jetty, {@code HttpServletRequest.getRemoteAddr()}), or behind trusted proxies the address they
  * forwarded, as the limiter is configured. On other containers give a
@@ -55,22 +68,40 @@ public final class FastLimitFeature implements Feature {
     private final FastLimit limiter;
     private final UserResolver userResolver;
     private final Function<ContainerRequestContext, String> remoteAddress;
+    /** Header name (case-insensitive) to the resolver of its values. */
+    private final Map<String, HeaderIdentityResolver> headerResolvers;
 
     /** Limits annotated resources with {@code limiter}; users from the {@code SecurityContext}. */
     public FastLimitFeature(FastLimit limiter) {
-        this(Objects.requireNonNull(limiter, "limiter"), UserResolver.securityContext(), null);
+        this(Objects.requireNonNull(limiter, "limiter"), UserResolver.securityContext(), null, Map.of());
     }
 
     private FastLimitFeature(FastLimit limiter, UserResolver userResolver,
-                             Function<ContainerRequestContext, String> remoteAddress) {
+                             Function<ContainerRequestContext, String> remoteAddress,
+                             Map<String, HeaderIdentityResolver> headerResolvers) {
         this.limiter = limiter;
         this.userResolver = userResolver;
         this.remoteAddress = remoteAddress;
+        this.headerResolvers = headerResolvers;
     }
 
     /** A copy that finds the user with {@code resolver} instead of the {@code SecurityContext}'s principal. */
     public FastLimitFeature withUserResolver(UserResolver resolver) {
-        return new FastLimitFeature(limiter, Objects.requireNonNull(resolver, "resolver"), remoteAddress);
+        return new FastLimitFeature(limiter, Objects.requireNonNull(resolver, "resolver"), remoteAddress, headerResolvers);
+    }
+
+    /**
+     * A copy in which {@code resolver} says which values of the request header {@code headerName} are
+     * genuine, for every {@code header} limit on that header whose annotation names no
+     * {@link RateLimit#headerResolver() headerResolver} of its own. Without one, every value of the
+     * header also counts against the IP rates (see {@link HeaderIdentityResolver}).
+     */
+    public FastLimitFeature withHeaderResolver(String headerName, HeaderIdentityResolver resolver) {
+        Objects.requireNonNull(headerName, "headerName");
+        Map<String, HeaderIdentityResolver> resolvers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        resolvers.putAll(headerResolvers);
+        resolvers.put(headerName, Objects.requireNonNull(resolver, "resolver"));
+        return new FastLimitFeature(limiter, userResolver, remoteAddress, Collections.unmodifiableMap(resolvers));
     }
 
     /**
@@ -79,7 +110,7 @@ public final class FastLimitFeature implements Feature {
      * servlet ones; trusted proxies and exempt addresses still apply to what it returns.
      */
     public FastLimitFeature withRemoteAddress(Function<ContainerRequestContext, String> resolver) {
-        return new FastLimitFeature(limiter, userResolver, Objects.requireNonNull(resolver, "resolver"));
+        return new FastLimitFeature(limiter, userResolver, Objects.requireNonNull(resolver, "resolver"), headerResolvers);
     }
 
     /** The limiter this feature checks requests with. */
@@ -89,7 +120,7 @@ public final class FastLimitFeature implements Feature {
 
     @Override
     public boolean configure(FeatureContext context) {
-        context.register(new RateLimitBinder(limiter, userResolver, remoteAddress));
+        context.register(new RateLimitBinder(limiter, userResolver, remoteAddress, headerResolvers::get));
         context.register(RateLimitExceededMapper.class, DEFAULT_MAPPER_PRIORITY);
         return true;
     }

@@ -1,5 +1,7 @@
 package io.fastlimit.jaxrs;
 
+import io.fastlimit.HeaderIdentityResolver;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -27,7 +29,9 @@ import java.lang.annotation.Target;
  * most specific identity present: the authenticated user (when {@link #user()} is set), then the
  * value of {@link #headerName()} (when {@link #header()} is set), then the client's IP address. A
  * request no scope of the annotation applies to (say, an anonymous one on a user-only limit) passes
- * without being counted.
+ * without being counted. A header value is the client's own claim: it keys a bucket of its own only
+ * when a {@link #headerResolver()} (or one given to {@link FastLimitFeature#withHeaderResolver}) says
+ * it is genuine; see {@link HeaderIdentityResolver} for what happens otherwise.
  *
  * <p>When both the class and the method carry the annotation, both limits apply: the class limit is
  * one bucket shared by all methods of the class, the method limit one for that method alone, and the
@@ -61,6 +65,21 @@ public @interface RateLimit {
 
     /** The request header that {@link #header()} counts by, e.g. {@code "X-Api-Key"}; needed with it. */
     String headerName() default "";
+
+    /**
+     * Which values of {@link #headerName()} are genuine, and whose: a class with a public no-argument
+     * constructor, created once when the application starts, e.g. {@code ApiKeys.class}, or
+     * {@code HeaderIdentityResolver.TrustAny.class} for a header an authenticating gateway sets. Default
+     * (the interface itself): the one given to {@link FastLimitFeature#withHeaderResolver} for this
+     * header, else none, and every value then also counts against the IP rates.
+     */
+    Class<? extends HeaderIdentityResolver> headerResolver() default HeaderIdentityResolver.class;
+
+    /**
+     * Whether the {@link #ip()} rates apply to every request as a ceiling, also to those keyed by user
+     * or by a genuine header. Needs {@link #ip()}. Default {@code false}.
+     */
+    boolean ipCeiling() default false;
 
     /** Units one request consumes, from 1 to the smallest limit. Default 1. */
     int cost() default 1;

@@ -1,6 +1,7 @@
 package io.fastlimit.jaxrs;
 
 import io.fastlimit.FastLimit;
+import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.rules.Scope;
 
@@ -40,13 +41,16 @@ final class RateLimitBinder implements DynamicFeature {
     private final FastLimit limiter;
     private final UserResolver users;
     private final Function<ContainerRequestContext, String> remoteAddress;
+    private final Function<String, HeaderIdentityResolver> headerResolvers;
     /** Rule name to the limit that took it first. Guarded by {@code this}. */
     private final Map<String, Named> names = new HashMap<>();
 
-    RateLimitBinder(FastLimit limiter, UserResolver users, Function<ContainerRequestContext, String> remoteAddress) {
+    RateLimitBinder(FastLimit limiter, UserResolver users, Function<ContainerRequestContext, String> remoteAddress,
+                    Function<String, HeaderIdentityResolver> headerResolvers) {
         this.limiter = limiter;
         this.users = users;
         this.remoteAddress = remoteAddress;
+        this.headerResolvers = headerResolvers;
     }
 
     @Override
@@ -65,13 +69,14 @@ final class RateLimitBinder implements DynamicFeature {
         // the method's own limit first: when it blocks, the class limit shared with other methods is not spent
         List<RateLimitRule> rules = new ArrayList<>(2);
         if (onMethod != null) {
-            RateLimitRule rule = AnnotationRules.rule(onMethod, AnnotationRules.methodName(resourceClass, method), where);
+            RateLimitRule rule = AnnotationRules.rule(onMethod, AnnotationRules.methodName(resourceClass, method), where,
+                    headerResolvers);
             rules.add(claim(rule, where, !onMethod.name().isEmpty()));
         }
         if (onClass != null) {
             String owner = resourceClass.getName();
             RateLimitRule rule = AnnotationRules.rule(onClass, AnnotationRules.className(resourceClass),
-                    owner + " (the class of resource method " + where + ")");
+                    owner + " (the class of resource method " + where + ")", headerResolvers);
             rules.add(claim(rule, owner, !onClass.name().isEmpty()));
         }
         RateLimitFilter filter;

@@ -1,5 +1,6 @@
 package io.fastlimit.jaxrs;
 
+import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.rules.Rate;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.rules.Scope;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,12 +47,77 @@ class AnnotationRulesTest {
         public void nothing() {
         }
 
+        @RateLimit(header = "500/min", headerName = "X-Api-Key", ip = "10/min", ipCeiling = true,
+                headerResolver = IssuedKeys.class)
+        public void issuedKeys() {
+        }
+
+        @RateLimit(header = "500/min", headerName = "X-Partner")
+        public void partners() {
+        }
+
+        @RateLimit(ip = "10/min", headerResolver = IssuedKeys.class)
+        public void resolverWithoutHeader() {
+        }
+
+        @RateLimit(user = "10/min", ipCeiling = true)
+        public void ceilingWithoutIp() {
+        }
+
+        @RateLimit(header = "500/min", headerName = "X-Api-Key", headerResolver = NoDefaultConstructor.class)
+        public void resolverThatCannotBeCreated() {
+        }
+
         @RateLimit(value = "5/min", name = "has space")
         public void badName() {
         }
     }
 
     static class Bücher {
+    }
+
+    public static class IssuedKeys implements HeaderIdentityResolver {
+        @Override
+        public String clientId(String headerValue) {
+            return headerValue.equals("key-a") ? "acme" : null;
+        }
+    }
+
+    public static class NoDefaultConstructor implements HeaderIdentityResolver {
+        public NoDefaultConstructor(String keys) {
+        }
+
+        @Override
+        public String clientId(String headerValue) {
+            return null;
+        }
+    }
+
+    @Test
+    void readsTheHeaderResolverAndTheIpCeiling() throws Exception {
+        RateLimitRule issued = rule("issuedKeys");
+        assertThat(issued.headerResolver()).containsInstanceOf(IssuedKeys.class);
+        assertThat(issued.ipCeiling()).isTrue();
+        assertThat(rule("export").ipCeiling()).isFalse();
+        assertThat(rule("export").headerResolver()).isEmpty();
+
+        // the application's resolver for a header applies where the annotation names none
+        HeaderIdentityResolver partners = HeaderIdentityResolver.validatedBy("p-1"::equals);
+        assertThat(rule("partners", header -> header.equals("X-Partner") ? partners : null).headerResolver()).containsSame(partners);
+        assertThat(rule("issuedKeys", header -> partners).headerResolver()).containsInstanceOf(IssuedKeys.class);
+        assertThat(rule("partners").headerResolver()).isEmpty();
+    }
+
+    @Test
+    void aResolverOrACeilingWithoutItsRateFailsNamingTheElement() {
+        assertThatThrownBy(() -> rule("resolverWithoutHeader"))
+                .hasMessageStartingWith("Invalid @RateLimit(ip = \"10/min\", headerResolver = IssuedKeys.class) on where")
+                .hasMessageContaining("header, its rate, is not set");
+        assertThatThrownBy(() -> rule("ceilingWithoutIp"))
+                .hasMessageContaining("ipCeiling = true").hasMessageContaining("ip, the rate that is the ceiling, is not");
+        assertThatThrownBy(() -> rule("resolverThatCannotBeCreated"))
+                .hasMessageContaining(NoDefaultConstructor.class.getName())
+                .hasMessageContaining("public no-argument constructor");
     }
 
     @Test
@@ -69,7 +136,7 @@ class AnnotationRulesTest {
         assertThat(byKey.limits(Scope.IP)).isFalse();
 
         RateLimitRule classRule = AnnotationRules.rule(Orders.class.getAnnotation(RateLimit.class),
-                AnnotationRules.className(Orders.class), "Orders");
+                AnnotationRules.className(Orders.class), "Orders", header -> null);
         assertThat(classRule.name()).isEqualTo("Orders");
         assertThat(classRule.rates(Scope.IP)).containsExactlyElementsOf(Rate.parse("10/min"));
     }
@@ -114,9 +181,14 @@ class AnnotationRulesTest {
     }
 
     private static RateLimitRule rule(String methodName) throws Exception {
+        return rule(methodName, header -> null);
+    }
+
+    private static RateLimitRule rule(String methodName, Function<String, HeaderIdentityResolver> headerResolvers)
+            throws Exception {
         Method method = Arrays.stream(Orders.class.getMethods()).filter(m -> m.getName().equals(methodName))
                 .findFirst().orElseThrow();
         return AnnotationRules.rule(method.getAnnotation(RateLimit.class),
-                AnnotationRules.methodName(Orders.class, method), "where");
+                AnnotationRules.methodName(Orders.class, method), "where", headerResolvers);
     }
 }

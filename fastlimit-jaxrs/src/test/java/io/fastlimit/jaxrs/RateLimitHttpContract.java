@@ -1,6 +1,7 @@
 package io.fastlimit.jaxrs;
 
 import io.fastlimit.FastLimit;
+import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.HeaderStyle;
 import io.fastlimit.backends.Backend;
 import io.fastlimit.testing.ManualClock;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +68,12 @@ abstract class RateLimitHttpContract {
         apps.put("dry", application(feature(b -> b.dryRun(true))));
         apps.put("proxied", application(feature(b -> b.trustedProxies(1).exemptIps("203.0.113.0/24"))));
         apps.put("local", application(feature(b -> b.exemptIps("127.0.0.1"))));
+        apps.put("keys", application(feature(b -> b)
+                .withHeaderResolver("x-partner-key", HeaderIdentityResolver.validatedBy("partner-1"::equals))));
+        apps.put("v6", application(feature(b -> b.trustedProxies("127.0.0.1"))));
+        apps.put("lb", application(feature(b -> b.trustedProxies(1).exemptIps("127.0.0.0/8"))));
+        apps.put("lbfwd", application(feature(b -> b.trustedProxies(1).clientIpHeader("Forwarded").exemptIps("127.0.0.0/8"))));
+        apps.put("cidr", application(feature(b -> b.trustedProxies("127.0.0.0/8", "10.0.0.0/8").exemptIps("10.0.0.0/8"))));
         apps.put("custom", application(feature(b -> b.headers(HeaderStyle.custom("Quota-Limit", "Quota-Left", null, "Retry-After")))
                 .withUserResolver(RateLimitHttpContract::account))
                 .register(TestResources.PlainTextMapper.class));
@@ -264,6 +272,97 @@ abstract class RateLimitHttpContract {
         assertThat(noKey.header("X-RateLimit-Limit")).isEqualTo("2");
         Response blankKey = http().header("X-Api-Key", "  ").get("/api/limited/key");
         assertThat(blankKey.header("X-RateLimit-Remaining")).isEqualTo("0");
+    }
+
+    // ---- identities a client can invent ----
+
+    /** How many of {@code count} requests, each made by {@code request} for its index, answered 200; never a 500. */
+    private static int passed(int count, IntFunction<Response> request) {
+        int passed = 0;
+        for (int i = 0; i < count; i++) {
+            Response response = request.apply(i);
+            assertNoServerError(response);
+            if (response.statusCode() == 200) {
+                passed++;
+            }
+        }
+        return passed;
+    }
+
+    @Test
+    void inventedApiKeysFromOneAddressGetNoMoreThanItsIpLimit() {
+        assertThat(passed(100, i -> http().header("X-Api-Key", "made-up-" + i).get("/api/limited/unverified-key")))
+                .as("no resolver: unverified keys count against the IP rate too").isEqualTo(2);
+        assertThat(passed(100, i -> http().header("X-Api-Key", "made-up-" + i).get("/api/limited/key")))
+                .as("with a resolver: unknown keys are the IP").isEqualTo(2);
+        assertThat(get("/api/limited/key").statusCode()).isEqualTo(429);
+        Response issued = http().header("X-Api-Key", "key-2").get("/api/limited/key");
+        assertThat(issued.statusCode()).isEqualTo(200);
+        assertThat(issued.header("X-RateLimit-Limit")).isEqualTo("3");
+    }
+
+    @Test
+    void aResolverGivenToTheFeatureDecidesForItsHeader() {
+        assertThat(passed(20, i -> http().header("X-Partner-Key", "made-up-" + i).get("/keys/limited/partner"))).isEqualTo(2);
+        assertThat(passed(6, i -> http().header("X-Partner-Key", "partner-1").get("/keys/limited/partner"))).isEqualTo(5);
+        // the application without that resolver: the same key is unverified, under its IP rate
+        assertThat(passed(6, i -> http().header("X-Partner-Key", "partner-1").get("/api/limited/partner"))).isEqualTo(2);
+    }
+
+    @Test
+    void anIpCeilingCapsSignedInUsers() {
+        assertThat(passed(5, i -> http().header("X-Test-User", "user-" + i).get("/api/limited/ceiling"))).isEqualTo(2);
+        Response blocked = http().header("X-Test-User", "alice").get("/api/limited/ceiling");
+        assertThat(blocked.statusCode()).isEqualTo(429);
+        assertThat(blocked.header("X-RateLimit-Limit")).isEqualTo("2");
+    }
+
+    @Test
+    void aHundredAddressesOfOneIpv6NetworkShareOneBucket() {
+        assertThat(passed(100, i -> http().header("X-Forwarded-For", String.format("2001:db8:7:7:%x::%x", i * 13, i + 1))
+                .get("/v6/limited/ip"))).isEqualTo(3);
+        assertThat(http().header("X-Forwarded-For", "2001:db8:7:8::1").get("/v6/limited/ip").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void requestsAnExemptTrustedProxyDidNotNameShareOneLimitedBucket() {
+        int passed = passed(10, i -> get("/lb/limited/ip"));
+        for (String forwardedFor : List.of("unknown", "_hidden", "garbage", ",")) {
+            passed += passed(10, i -> http().header("X-Forwarded-For", forwardedFor).get("/lb/limited/ip"));
+        }
+        assertThat(passed).isEqualTo(3);
+
+        passed = 0;
+        for (String forwarded : List.of("for=unknown", "for=_hidden", "proto=https", "for=\"198.51.100.9", "for=1.2.3.4;for=5.6.7.8")) {
+            passed += passed(10, i -> http().header("Forwarded", forwarded).get("/lbfwd/limited/ip"));
+        }
+        assertThat(passed).isEqualTo(3);
+    }
+
+    @Test
+    void aQuotedStringInForwardedCannotChooseTheBucket() {
+        assertThat(passed(5, i -> http().header("Forwarded", "for=198.51.100.9;host=\"evil, for=6.6.6." + i + ";x=\"")
+                .get("/lbfwd/limited/ip"))).isEqualTo(3);
+        assertThat(http().header("Forwarded", "for=198.51.100.9").get("/lbfwd/limited/ip").statusCode()).isEqualTo(429);
+        assertThat(http().header("Forwarded", "for=6.6.6.0").get("/lbfwd/limited/ip").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void withTrustedProxyAddressesAPrependedForwardedForEntryCannotChooseTheBucket() {
+        assertThat(passed(10, i -> http().header("X-Forwarded-For", "6.6.6." + i + ", 198.51.100.9, 10.0.0.7")
+                .get("/cidr/limited/ip"))).isEqualTo(3);
+        Response internal = http().header("X-Forwarded-For", "10.1.1.1, 10.0.0.7").get("/cidr/limited/ip");
+        assertThat(internal.statusCode()).isEqualTo(200);
+        assertThat(internal.header("X-RateLimit-Limit")).as("exempt: named by proxies of ours").isNull();
+    }
+
+    @Test
+    void hostileForwardedValuesNeverCauseAServerError() {
+        for (String value : List.of("for=\"", "for=\"\\", "\"\"\"", "for=;;;,,,;", "for=\"[::1\"", "for=[::1]:99999",
+                "for=1.2.3.4, ".repeat(300) + "for=\"unterminated", "by=\"a\\\"b\";for=\"_x\"", "\u00e9=\u00e8",
+                "for=\"\u0001\"")) {
+            assertNoServerError(http().header("Forwarded", value).get("/lbfwd/limited/ip"));
+        }
     }
 
     // ---- class and method limits, cost, names ----

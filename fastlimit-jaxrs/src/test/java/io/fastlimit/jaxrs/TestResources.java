@@ -1,5 +1,6 @@
 package io.fastlimit.jaxrs;
 
+import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.RateLimitExceededException;
 
 import jakarta.annotation.Priority;
@@ -52,8 +53,29 @@ final class TestResources {
 
         @GET
         @Path("key")
-        @RateLimit(header = "3/min", headerName = "X-Api-Key", ip = "2/min")
+        @RateLimit(header = "3/min", headerName = "X-Api-Key", ip = "2/min", headerResolver = IssuedKeys.class)
         public String key() {
+            return "ok";
+        }
+
+        @GET
+        @Path("unverified-key")
+        @RateLimit(header = "5/min", headerName = "X-Api-Key", ip = "2/min")
+        public String unverifiedKey() {
+            return "ok";
+        }
+
+        @GET
+        @Path("partner")
+        @RateLimit(header = "5/min", headerName = "X-Partner-Key", ip = "2/min")
+        public String partner() {
+            return "ok";
+        }
+
+        @GET
+        @Path("ceiling")
+        @RateLimit(user = "10/min", ip = "2/min", ipCeiling = true)
+        public String ceiling() {
             return "ok";
         }
 
@@ -179,6 +201,15 @@ final class TestResources {
         @GET
         public String get(@Context ContainerRequestContext request) {
             return "decision=" + request.getProperty(FastLimitFeature.DECISION_PROPERTY);
+        }
+    }
+
+    /** The API keys the application issued: {@code key-1} and {@code key-2}, each its own client. */
+    public static class IssuedKeys implements HeaderIdentityResolver {
+
+        @Override
+        public String clientId(String headerValue) {
+            return headerValue.equals("key-1") || headerValue.equals("key-2") ? headerValue : null;
         }
     }
 

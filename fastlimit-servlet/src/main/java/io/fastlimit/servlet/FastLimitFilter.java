@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A servlet filter that rate-limits the requests it is mapped to, per user, per request header (an
- * API key) or per client IP.
+ * API key) or per client IP. A header value counts as a client of its own only when the
+ * {@code header-resolver} init-param names an {@link io.fastlimit.HeaderIdentityResolver} that knows
+ * it; otherwise it also counts against the IP rate, so made-up values do not escape it.
  *
  * <h2>From {@code web.xml}</h2>
  * <pre>{@code
@@ -44,8 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * filter ({@code api} here) unless the {@code name} init-param says otherwise, so every instance of
  * the application counts into the same keys. All filters of a webapp configured this way share one
  * limiter, and so one backend and one Redis connection pool, closed when the webapp stops; its
- * settings (Redis URL, key prefix, header style, dry run, exempt IPs, trusted proxies, failure
- * policy) may be set on any one of them, or alike on several, and fall back to the
+ * settings (Redis URL, key prefix, header style, dry run, exempt IPs, trusted proxies, IPv6 prefix,
+ * failure policy) may be set on any one of them, or alike on several, and fall back to the
  * {@code FASTLIMIT_*} environment variables. An application may instead put a limiter of its own
  * under the context attribute {@link #LIMITER_ATTRIBUTE} before the filters start; they then use it
  * and leave it open.
@@ -160,7 +162,7 @@ public final class FastLimitFilter implements Filter {
                 }
                 active = new Active(givenLimiter, givenRule, users, blocked, null, context);
             } else {
-                RateLimitRule rule = FilterSettings.rule(filterName, params);
+                RateLimitRule rule = FilterSettings.rule(filterName, params, classLoader(context));
                 Map<String, String> limiterParams = webappLimiterParams(context, filterName, params);
                 SharedLimiter shared = SharedLimiter.acquire(context, filterName, rule.name(), limiterParams, System.getenv());
                 active = new Active(shared.limiter(), rule, users, blocked, shared, context);

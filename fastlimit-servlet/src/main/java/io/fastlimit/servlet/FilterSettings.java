@@ -3,6 +3,7 @@ package io.fastlimit.servlet;
 import io.fastlimit.Algorithm;
 import io.fastlimit.FailurePolicy;
 import io.fastlimit.FastLimit;
+import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.HeaderStyle;
 import io.fastlimit.rules.RateLimitRule;
 
@@ -33,6 +34,8 @@ final class FilterSettings {
     static final String USER = "user";
     static final String HEADER = "header";
     static final String HEADER_NAME = "header-name";
+    static final String HEADER_RESOLVER = "header-resolver";
+    static final String IP_CEILING = "ip-ceiling";
     static final String COST = "cost";
     static final String NAME = "name";
     static final String ALGORITHM = "algorithm";
@@ -44,15 +47,17 @@ final class FilterSettings {
     static final String EXEMPT_IPS = "exempt-ips";
     static final String TRUSTED_PROXIES = "trusted-proxies";
     static final String CLIENT_IP_HEADER = "client-ip-header";
+    static final String IPV6_PREFIX = "ipv6-prefix";
     static final String FAILURE_POLICY = "failure-policy";
 
     static final String USER_RESOLVER = "user-resolver";
     static final String USER_ATTRIBUTE = "user-attribute";
     static final String BLOCKED_HANDLER = "blocked-handler";
 
-    static final List<String> RULE_PARAMS = List.of(IP, USER, HEADER, HEADER_NAME, COST, NAME, ALGORITHM);
+    static final List<String> RULE_PARAMS = List.of(IP, USER, HEADER, HEADER_NAME, HEADER_RESOLVER, IP_CEILING, COST,
+            NAME, ALGORITHM);
     static final List<String> LIMITER_PARAMS = List.of(REDIS_URL, KEY_PREFIX, HEADERS, DRY_RUN, EXEMPT_IPS,
-            TRUSTED_PROXIES, CLIENT_IP_HEADER, FAILURE_POLICY);
+            TRUSTED_PROXIES, CLIENT_IP_HEADER, IPV6_PREFIX, FAILURE_POLICY);
     static final List<String> FILTER_PARAMS = List.of(USER_RESOLVER, USER_ATTRIBUTE, BLOCKED_HANDLER);
 
     /** What a rule name may contain; anything else in a filter name becomes {@code _}. */
@@ -101,9 +106,10 @@ final class FilterSettings {
 
     /**
      * The rule a filter configured by init-params applies. Its name is the {@code name} init-param,
-     * or else the filter name made fit for keys ({@link #ruleName(String)}).
+     * or else the filter name made fit for keys ({@link #ruleName(String)}); a {@code header-resolver}
+     * class is loaded with {@code loader}.
      */
-    static RateLimitRule rule(String filterName, Map<String, String> params) {
+    static RateLimitRule rule(String filterName, Map<String, String> params, ClassLoader loader) {
         if (!params.containsKey(IP) && !params.containsKey(USER) && !params.containsKey(HEADER)) {
             throw new IllegalArgumentException("Filter '" + filterName + "' limits nothing: set at least one of the"
                     + " init-params ip, user or header (with header-name), e.g. <param-name>ip</param-name>"
@@ -129,6 +135,22 @@ final class FilterSettings {
             // the header name is checked first, so a bad one is reported under its own init-param
             parse(filterName, params, HEADER_NAME, headerName, h -> RateLimitRule.builder("check").header(h, "1/s"));
             apply(filterName, params, HEADER, rates -> rule.header(headerName, rates));
+        }
+        if (params.containsKey(HEADER_RESOLVER)) {
+            if (!params.containsKey(HEADER)) {
+                throw invalid(filterName, HEADER_RESOLVER, params.get(HEADER_RESOLVER), new IllegalArgumentException(
+                        "it says which values of the header are genuine, but the filter has no header rate: set the"
+                                + " init-params header and header-name too"));
+            }
+            rule.headerResolver(instantiate(filterName, params, HEADER_RESOLVER, HeaderIdentityResolver.class, loader));
+        }
+        if (params.containsKey(IP_CEILING)) {
+            boolean ceiling = parse(filterName, params, IP_CEILING, params.get(IP_CEILING), FastLimit.Builder::parseBoolean);
+            if (ceiling && !params.containsKey(IP)) {
+                throw invalid(filterName, IP_CEILING, params.get(IP_CEILING), new IllegalArgumentException(
+                        "the ceiling is the ip rate, and the filter has none: set the init-param ip too"));
+            }
+            rule.ipCeiling(ceiling);
         }
         if (params.containsKey(ALGORITHM)) {
             rule.algorithm(parse(filterName, params, ALGORITHM, params.get(ALGORITHM), Algorithm::parse));

@@ -5,7 +5,9 @@ import io.fastlimit.FastLimit;
 import io.fastlimit.HeaderStyle;
 import io.fastlimit.RateLimitDecision;
 import io.fastlimit.rules.RateLimitRule;
+import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.servlet.app.HeaderUserResolver;
+import io.fastlimit.servlet.app.KnownApiKeys;
 import io.fastlimit.servlet.app.TestAuthFilter;
 import io.fastlimit.testing.ManualClock;
 import io.restassured.response.Response;
@@ -162,7 +164,8 @@ abstract class AbstractFilterHttpTest {
 
     @Test
     void headerScopeKeysEachApiKeyAndFallsBackToTheIp() throws Exception {
-        RateLimitRule rule = RateLimitRule.builder("keys").header("X-Api-Key", "2/min").ip("5/min").build();
+        RateLimitRule rule = RateLimitRule.builder("keys").header("X-Api-Key", "2/min").ip("5/min")
+                .headerResolver(new KnownApiKeys()).build();
         TestServer server = serve(limiter(), rule);
 
         server.request().header("X-Api-Key", "key-a").get("/hello").then().statusCode(200)
@@ -180,7 +183,7 @@ abstract class AbstractFilterHttpTest {
     @Test
     void theUserWinsOverTheHeaderAndTheHeaderOverTheIp() throws Exception {
         RateLimitRule rule = RateLimitRule.builder("layered")
-                .user("2/min").header("X-Api-Key", "3/min").ip("4/min").build();
+                .user("2/min").header("X-Api-Key", "3/min").headerResolver(new KnownApiKeys()).ip("4/min").build();
         TestServer server = serve(limiter(), rule);
 
         server.request().header(TestAuthFilter.USER_HEADER, "alice").header("X-Api-Key", "k1").get("/hello")
@@ -196,6 +199,125 @@ abstract class AbstractFilterHttpTest {
                 .then().statusCode(200).header("X-RateLimit-Limit", "3").header("X-RateLimit-Remaining", "2");
         server.request().get("/hello")
                 .then().statusCode(200).header("X-RateLimit-Limit", "4").header("X-RateLimit-Remaining", "3");
+    }
+
+    /** How many of {@code count} requests, each made by {@code request} for its index, answered 200; never a 500. */
+    static int passed(int count, java.util.function.IntFunction<Response> request) {
+        int passed = 0;
+        for (int i = 0; i < count; i++) {
+            int status = request.apply(i).statusCode();
+            assertThat(status).isIn(200, 429);
+            if (status == 200) {
+                passed++;
+            }
+        }
+        return passed;
+    }
+
+    @Test
+    void inventedApiKeysFromOneAddressGetNoMoreThanItsIpLimit() throws Exception {
+        // no resolver: every value is unverified, and counts against the IP rate too
+        TestServer server = serve(limiter(), RateLimitRule.builder("keys").header("X-Api-Key", "5/min").ip("2/min").build());
+        assertThat(passed(100, i -> server.request().header("X-Api-Key", "made-up-" + i).get("/hello"))).isEqualTo(2);
+        server.request().get("/hello").then().statusCode(429);
+
+        // a header-only rule without a resolver: its header rate per address
+        TestServer headerOnly = serve(limiter(), RateLimitRule.builder("keys").header("X-Api-Key", "5/min").build());
+        assertThat(passed(100, i -> headerOnly.request().header("X-Api-Key", "made-up-" + i).get("/hello"))).isEqualTo(5);
+    }
+
+    @Test
+    void withAResolverOnlyIssuedKeysHaveTheirOwnBucketAndOthersCountAsTheAddress() throws Exception {
+        RateLimitRule rule = RateLimitRule.builder("keys").header("X-Api-Key", "5/min").ip("2/min")
+                .headerResolver(new KnownApiKeys()).build();
+        TestServer server = serve(limiter(), rule);
+
+        assertThat(passed(100, i -> server.request().header("X-Api-Key", "made-up-" + i).get("/hello"))).isEqualTo(2);
+        server.request().header("X-Api-Key", "key-throw").get("/hello").then().statusCode(429)
+                .header("X-RateLimit-Limit", "2");
+        // an issued key is its client's, above the spent address; the client's second key shares its bucket
+        assertThat(passed(3, i -> server.request().header("X-Api-Key", "key-a").get("/hello"))).isEqualTo(3);
+        server.request().header("X-Api-Key", "key-a2").get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "5").header("X-RateLimit-Remaining", "1");
+        server.request().header("X-Api-Key", "key-b").get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Remaining", "4");
+    }
+
+    @Test
+    void anIpCeilingCapsEvenIssuedKeysAndUsers() throws Exception {
+        RateLimitRule rule = RateLimitRule.builder("capped").user("10/min").header("X-Api-Key", "10/min")
+                .headerResolver(HeaderIdentityResolver.trustAny()).ip("3/min").ipCeiling(true).build();
+        TestServer server = serve(limiter(), rule);
+
+        server.request().header(TestAuthFilter.USER_HEADER, "alice").get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "3").header("X-RateLimit-Remaining", "2");
+        server.request().header("X-Api-Key", "k1").get("/hello").then().statusCode(200).header("X-RateLimit-Remaining", "1");
+        server.request().header("X-Api-Key", "k2").get("/hello").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+        server.request().header(TestAuthFilter.USER_HEADER, "bob").get("/hello").then().statusCode(429)
+                .header("X-RateLimit-Limit", "3");
+    }
+
+    @Test
+    void aHundredAddressesOfOneIpv6NetworkShareOneBucket() throws Exception {
+        TestServer server = serve(limiter(b -> b.trustedProxies("127.0.0.1")), RateLimitRule.ip("api", "2/min"));
+        assertThat(passed(100, i -> server.request()
+                .header("X-Forwarded-For", String.format("2001:db8:1:2:%x:%x::%x", i, i * 7 + 1, i + 9)).get("/hello")))
+                .isEqualTo(2);
+        server.request().header("X-Forwarded-For", "2001:db8:1:3::1").get("/hello").then().statusCode(200);
+
+        TestServer perAddress = serve(limiter(b -> b.trustedProxies("127.0.0.1").ipv6Prefix(128)),
+                RateLimitRule.ip("api", "2/min"));
+        assertThat(passed(10, i -> perAddress.request().header("X-Forwarded-For", "2001:db8:1:2::" + (i + 1)).get("/hello")))
+                .isEqualTo(10);
+    }
+
+    @Test
+    void aClientTheExemptProxyDidNotNameIsLimited() throws Exception {
+        // the load balancer (here the peer 127.0.0.1) is exempt, as in the guide's exemptIps("10.0.0.0/8")
+        List<UnaryOperator<FastLimit.Builder>> proxies = List.of(
+                b -> b.trustedProxies(1), b -> b.trustedProxies(2), b -> b.trustedProxies("127.0.0.0/8"));
+        List<Map<String, String>> unnamed = List.of(Map.of(), Map.of("X-Forwarded-For", "unknown"),
+                Map.of("X-Forwarded-For", "_hidden"), Map.of("X-Forwarded-For", "garbage"), Map.of("X-Forwarded-For", ","));
+        for (UnaryOperator<FastLimit.Builder> proxy : proxies) {
+            for (Map<String, String> headers : unnamed) {
+                TestServer server = serve(limiter(b -> proxy.apply(b).exemptIps("127.0.0.0/8")), RateLimitRule.ip("api", "2/min"));
+                assertThat(passed(20, i -> server.request().headers(headers).get("/hello"))).as(headers.toString()).isEqualTo(2);
+            }
+        }
+        // fewer entries than trusted proxies
+        TestServer twoHops = serve(limiter(b -> b.trustedProxies(2).exemptIps("127.0.0.0/8")), RateLimitRule.ip("api", "2/min"));
+        assertThat(passed(20, i -> twoHops.request().header("X-Forwarded-For", "198.51.100." + i).get("/hello"))).isEqualTo(2);
+
+        for (String forwarded : List.of("for=unknown", "for=_hidden", "proto=https;by=127.0.0.1", "for=\"198.51.100.9",
+                "for=198.51.100.9;for=198.51.100.10")) {
+            TestServer server = serve(limiter(b -> b.trustedProxies(1).clientIpHeader("Forwarded").exemptIps("127.0.0.0/8")),
+                    RateLimitRule.ip("api", "2/min"));
+            assertThat(passed(20, i -> server.request().header("Forwarded", forwarded).get("/hello"))).as(forwarded).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aQuotedStringInForwardedCannotChooseTheBucket() throws Exception {
+        TestServer server = serve(limiter(b -> b.trustedProxies(1).clientIpHeader("Forwarded")), RateLimitRule.ip("api", "1/min"));
+
+        server.request().header("Forwarded", "for=198.51.100.9;host=\"evil, for=6.6.6.6;x=\"").get("/hello")
+                .then().statusCode(200);
+        server.request().header("Forwarded", "for=198.51.100.9").get("/hello").then().statusCode(429);
+        server.request().header("Forwarded", "for=\"[2001:db8::1]:4711\"").get("/hello").then().statusCode(200);
+        server.request().header("Forwarded", "for=6.6.6.6").get("/hello").then().statusCode(200);
+    }
+
+    @Test
+    void withTrustedProxyAddressesAPrependedForwardedForEntryCannotChooseTheBucket() throws Exception {
+        TestServer server = serve(limiter(b -> b.trustedProxies("127.0.0.0/8", "10.0.0.0/8").exemptIps("10.0.0.0/8")),
+                RateLimitRule.ip("api", "1/min"));
+
+        // client 198.51.100.9 → internal proxy 10.0.0.7 → us; the client made up whatever stands left
+        assertThat(passed(20, i -> server.request().header("X-Forwarded-For", "6.6.6." + i + ", 198.51.100.9, 10.0.0.7")
+                .get("/hello"))).isEqualTo(1);
+        assertThat(passed(5, i -> server.request().header("X-Forwarded-For", "10.1.1." + i + ", 10.0.0.7").get("/hello")))
+                .as("internal clients, named by proxies of ours, are exempt").isEqualTo(5);
+        server.request().header("X-Forwarded-For", "198.51.100.10").get("/hello").then().statusCode(200);
     }
 
     @Test
@@ -421,6 +543,20 @@ abstract class AbstractFilterHttpTest {
         for (String value : values) {
             server.request().header("X-Forwarded-For", value).get("/hello")
                     .then().statusCode(200).header("X-RateLimit-Limit", "1000");
+        }
+    }
+
+    @Test
+    void hostileForwardedValuesNeverFailARequest() throws Exception {
+        TestServer server = serve(limiter(b -> b.trustedProxies(1).clientIpHeader("Forwarded")),
+                RateLimitRule.ip("api", "1000/min"));
+
+        List<String> values = List.of("for=\"", "for=\"\\", "\"\"\"", "for=;;;,,,;", "for=\"[::1\"", "for=[::1]:99999",
+                ("for=1.1.1.1;host=\"" + "x".repeat(20_000) + "\", ").repeat(2) + "for=203.0.113.1",
+                "for=1.2.3.4, ".repeat(2_000) + "for=\"unterminated", "by=\"a\\\"b\";for=\"_x\"", "\u00e9=\u00e8");
+        for (String value : values) {
+            int status = server.request().header("Forwarded", value).get("/hello").statusCode();
+            assertThat(status).as(value.length() > 60 ? value.substring(0, 60) : value).isIn(200, 429);
         }
     }
 

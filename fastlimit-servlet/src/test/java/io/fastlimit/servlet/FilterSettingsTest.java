@@ -1,9 +1,12 @@
 package io.fastlimit.servlet;
 
 import io.fastlimit.Algorithm;
+import io.fastlimit.ClientRequest;
 import io.fastlimit.FailurePolicy;
 import io.fastlimit.FastLimit;
+import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.HeaderStyle;
+import io.fastlimit.servlet.app.KnownApiKeys;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.rules.Scope;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,10 @@ class FilterSettingsTest {
 
     private static Map<String, String> read(Map<String, String> params) {
         return FilterSettings.read("f", Collections.enumeration(params.keySet()), params::get);
+    }
+
+    private static RateLimitRule rule(String filterName, Map<String, String> params) {
+        return FilterSettings.rule(filterName, params, FilterSettingsTest.class.getClassLoader());
     }
 
     @Test
@@ -44,7 +51,7 @@ class FilterSettingsTest {
 
     @Test
     void everyRuleInitParamReachesTheRule() {
-        RateLimitRule rule = FilterSettings.rule("my filter", read(Map.of(
+        RateLimitRule rule = rule("my filter", read(Map.of(
                 "ip", "10/s;500/hour", "user", "1000/min", "header", "50/min", "header-name", "X-Api-Key",
                 "cost", "2", "algorithm", "token-bucket")));
 
@@ -54,22 +61,69 @@ class FilterSettingsTest {
         assertThat(rule.headerName()).isEqualTo("X-Api-Key");
         assertThat(rule.cost()).isEqualTo(2);
         assertThat(rule.algorithm()).contains(Algorithm.TOKEN_BUCKET);
-        assertThat(FilterSettings.rule("f", read(Map.of("ip", "1/s", "name", "explicit"))).name()).isEqualTo("explicit");
+        assertThat(rule("f", read(Map.of("ip", "1/s", "name", "explicit"))).name()).isEqualTo("explicit");
     }
 
     @Test
     void aHeaderRateNeedsItsHeaderNameAndTheOtherWayRound() {
-        assertThatThrownBy(() -> FilterSettings.rule("f", read(Map.of("header", "5/min"))))
+        assertThatThrownBy(() -> rule("f", read(Map.of("header", "5/min"))))
                 .hasMessageContaining("header='5/min'").hasMessageContaining("needs init-param header-name");
-        assertThatThrownBy(() -> FilterSettings.rule("f", read(Map.of("ip", "5/min", "header-name", "X-Key"))))
+        assertThatThrownBy(() -> rule("f", read(Map.of("ip", "5/min", "header-name", "X-Key"))))
                 .hasMessageContaining("header-name='X-Key'").hasMessageContaining("needs init-param header");
-        assertThatThrownBy(() -> FilterSettings.rule("f", read(Map.of("header", "5/min", "header-name", "X Key"))))
+        assertThatThrownBy(() -> rule("f", read(Map.of("header", "5/min", "header-name", "X Key"))))
                 .hasMessageContaining("Invalid init-param header-name='X Key'");
     }
 
     @Test
+    void aHeaderResolverAndAnIpCeilingReachTheRule() {
+        RateLimitRule rule = rule("f", read(Map.of("header", "5/min", "header-name", "X-Api-Key", "ip", "2/min",
+                "header-resolver", KnownApiKeys.class.getName(), "ip-ceiling", "yes")));
+        assertThat(rule.headerResolver()).containsInstanceOf(KnownApiKeys.class);
+        assertThat(rule.ipCeiling()).isTrue();
+        assertThat(rule("f", read(Map.of("header", "5/min", "header-name", "X-Api-Key",
+                "header-resolver", "io.fastlimit.HeaderIdentityResolver$TrustAny"))).headerResolver())
+                .containsInstanceOf(HeaderIdentityResolver.TrustAny.class);
+        assertThat(rule("f", read(Map.of("ip", "1/s"))).headerResolver()).isEmpty();
+    }
+
+    @Test
+    void aHeaderResolverWithoutAHeaderOrACeilingWithoutAnIpRateIsRefusedNamingTheInitParam() {
+        assertThatThrownBy(() -> rule("f", read(Map.of("ip", "5/min", "header-resolver", KnownApiKeys.class.getName()))))
+                .hasMessageContaining("Invalid init-param header-resolver='" + KnownApiKeys.class.getName() + "' of filter 'f'")
+                .hasMessageContaining("no header rate");
+        assertThatThrownBy(() -> rule("f", read(Map.of("header", "5/min", "header-name", "X-Api-Key",
+                "header-resolver", "java.lang.String"))))
+                .hasMessageContaining("header-resolver='java.lang.String'")
+                .hasMessageContaining("does not implement io.fastlimit.HeaderIdentityResolver");
+        assertThatThrownBy(() -> rule("f", read(Map.of("user", "5/min", "ip-ceiling", "true"))))
+                .hasMessageContaining("Invalid init-param ip-ceiling='true' of filter 'f'").hasMessageContaining("ip");
+        assertThatThrownBy(() -> rule("f", read(Map.of("ip", "5/min", "ip-ceiling", "always"))))
+                .hasMessageContaining("Invalid init-param ip-ceiling='always'");
+    }
+
+    @Test
+    void ipv6PrefixAndTrustedProxyAddressesAreLimiterSettings() {
+        Map<String, String> params = FilterSettings.limiterParams(read(Map.of("ip", "1/s", "ipv6-prefix", "/56",
+                "trusted-proxies", "10.0.0.0/8, 192.168.1.5")));
+        assertThat(params).containsOnlyKeys("ipv6-prefix", "trusted-proxies");
+        try (FastLimit limiter = FilterSettings.buildLimiter("f", params, Map.of("FASTLIMIT_IPV6_PREFIX", "128"))) {
+            assertThat(limiter.clientIp(ClientRequest.of("192.168.1.5",
+                    Map.of("X-Forwarded-For", java.util.List.of("6.6.6.6, 198.51.100.9")), null))).isEqualTo("198.51.100.9");
+            RateLimitRule perIp = RateLimitRule.ip("r", "1/min");
+            limiter.check(perIp, ClientRequest.of("2001:db8:1:200::1"));
+            assertThat(limiter.check(perIp, ClientRequest.of("2001:db8:1:2ff::9")).allowed()).as("one /56").isFalse();
+        }
+        for (String bad : java.util.List.of("0", "129", "abc")) {
+            assertThatThrownBy(() -> FilterSettings.buildLimiter("f", Map.of("ipv6-prefix", bad), Map.of()))
+                    .hasMessageContaining("Invalid init-param ipv6-prefix='" + bad + "' of filter 'f'");
+        }
+        assertThatThrownBy(() -> FilterSettings.buildLimiter("f", Map.of(), Map.of("FASTLIMIT_IPV6_PREFIX", "129")))
+                .hasMessageContaining("FASTLIMIT_IPV6_PREFIX='129'");
+    }
+
+    @Test
     void aCostAboveALimitIsReportedAgainstTheCostInitParam() {
-        assertThatThrownBy(() -> FilterSettings.rule("f", read(Map.of("ip", "5/min", "cost", "6"))))
+        assertThatThrownBy(() -> rule("f", read(Map.of("ip", "5/min", "cost", "6"))))
                 .hasMessageContaining("Invalid init-param cost='6' of filter 'f'")
                 .hasMessageContaining("larger than its limit");
     }

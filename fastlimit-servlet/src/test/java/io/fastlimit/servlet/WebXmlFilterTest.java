@@ -110,6 +110,56 @@ class WebXmlFilterTest {
     }
 
     @Test
+    void inventedKeysCountAgainstTheAddressAndIssuedOnesAgainstTheirClient() {
+        // the global 4/hour would let four through; the key filter's header rate per address stops the fourth
+        assertThat(AbstractFilterHttpTest.passed(10, i -> server.request().header("X-Forwarded-For", "198.51.100.20")
+                .header("X-Api-Key", "made-up-" + i).get("/api/orders"))).isEqualTo(3);
+        server.request().header("X-Forwarded-For", "198.51.100.21").header("X-Api-Key", "k-1").get("/api/orders")
+                .then().statusCode(200).header("RateLimit-Policy", "\"api_keys\";q=3;w=3600");
+    }
+
+    @Test
+    void anIpCeilingFromAnInitParamCapsAnIssuedKey() {
+        for (int i = 0; i < 2; i++) {
+            server.request().header("X-Forwarded-For", "198.51.100.30").header("X-Partner-Key", "key-a").get("/partners")
+                    .then().statusCode(200);
+        }
+        server.request().header("X-Forwarded-For", "198.51.100.30").header("X-Partner-Key", "key-a").get("/partners")
+                .then().statusCode(429).header("RateLimit-Policy", "\"partners\";q=2;w=3600");
+        server.request().header("X-Forwarded-For", "198.51.100.31").header("X-Partner-Key", "key-a").get("/partners")
+                .then().statusCode(200).header("RateLimit-Policy", "\"partners\";q=3;w=3600")
+                .header("RateLimit", "\"partners\";r=0;t=3600");
+    }
+
+    @Test
+    void theIpv6PrefixFromAnInitParamGroupsAddressesOfOneNetwork() {
+        // ipv6-prefix 56: 2a00:1450:1:200::/56 is one client for the global 4/hour
+        assertThat(AbstractFilterHttpTest.passed(10, i -> server.request()
+                .header("X-Forwarded-For", "2a00:1450:1:2" + Integer.toHexString(i) + "f::" + (i + 1)).get("/hello")))
+                .isEqualTo(4);
+        server.request().header("X-Forwarded-For", "2a00:1450:1:300::1").get("/hello").then().statusCode(200);
+    }
+
+    @Test
+    void aRequestTheExemptTrustedProxyDidNotNameIsLimited(@TempDir Path dir) throws Exception {
+        writeWebXml(dir, filter("behind-lb", initParam("ip", "2/hour") + initParam("trusted-proxies", "127.0.0.0/8")
+                + initParam("exempt-ips", "127.0.0.0/8, 10.0.0.0/8")) + HELLO_SERVLET);
+        try (TestServer behindLb = TestServer.webapp(dir, Map.of())) {
+            int passed = AbstractFilterHttpTest.passed(10, i -> behindLb.request().get("/hello"));
+            for (String forwardedFor : List.of("unknown", "_hidden", "not-an-address", "")) {
+                passed += AbstractFilterHttpTest.passed(10, i -> behindLb.request()
+                        .header("X-Forwarded-For", forwardedFor).get("/hello"));
+            }
+            assertThat(passed).as("one bucket for every request the proxy did not name").isEqualTo(2);
+            // a client the proxy names is exempt, or limited, as itself
+            assertThat(AbstractFilterHttpTest.passed(5, i -> behindLb.request().header("X-Forwarded-For", "10.1.2.3")
+                    .get("/hello"))).isEqualTo(5);
+            assertThat(AbstractFilterHttpTest.passed(5, i -> behindLb.request().header("X-Forwarded-For", "198.51.100.9")
+                    .get("/hello"))).isEqualTo(2);
+        }
+    }
+
+    @Test
     void theBlockedHandlerNamedInAnInitParamWritesTheAnswer() {
         server.request().get("/export").then().statusCode(200)
                 .header("RateLimit-Policy", "\"global\";q=4;w=3600"); // global: 3 left, export: 5 left
@@ -177,6 +227,12 @@ class WebXmlFilterTest {
         "failure-policy   | sideways                       | failure-policy='sideways'",
         "trusted-proxies  | many                           | trusted-proxies='many'",
         "exempt-ips       | 10.0.0.0/99                    | exempt-ips='10.0.0.0/99'",
+        "trusted-proxies  | 10.0.0.0/8, proxy.example      | trusted-proxies='10.0.0.0/8, proxy.example'",
+        "ipv6-prefix      | 0                              | ipv6-prefix='0'",
+        "ipv6-prefix      | 129                            | ipv6-prefix='129'",
+        "ipv6-prefix      | abc                            | ipv6-prefix='abc'",
+        "ip-ceiling       | perhaps                        | ip-ceiling='perhaps'",
+        "header-resolver  | com.example.NoSuchKeys         | header-resolver='com.example.NoSuchKeys'",
         "dry-run          | perhaps                        | dry-run='perhaps'",
         "key-prefix       | has space                      | key-prefix='has space'",
         "cost             | 0                              | cost='0'",
@@ -228,6 +284,14 @@ class WebXmlFilterTest {
         return "<filter><filter-name>" + name + "</filter-name>"
                 + "<filter-class>io.fastlimit.servlet.FastLimitFilter</filter-class>" + initParams + "</filter>"
                 + "<filter-mapping><filter-name>" + name + "</filter-name><url-pattern>/*</url-pattern></filter-mapping>";
+    }
+
+    private static final String HELLO_SERVLET = "<servlet><servlet-name>hello</servlet-name>"
+            + "<servlet-class>io.fastlimit.servlet.app.HelloServlet</servlet-class></servlet>"
+            + "<servlet-mapping><servlet-name>hello</servlet-name><url-pattern>/hello</url-pattern></servlet-mapping>";
+
+    private static String initParam(String name, String value) {
+        return "<init-param><param-name>" + name + "</param-name><param-value>" + value + "</param-value></init-param>";
     }
 
     private static void writeWebXml(Path dir, String filters) throws Exception {

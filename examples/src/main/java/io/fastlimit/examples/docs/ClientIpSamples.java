@@ -24,6 +24,34 @@ public final class ClientIpSamples {
         return limiter;
     }
 
+    static FastLimit behindProxiesAtKnownAddresses() {
+        // tag::proxy-addresses[]
+        FastLimit limiter = FastLimit.builder()
+                .trustedProxies("10.0.0.0/8", "192.168.1.5")   // our load balancers, and our CDN's edge
+                .build();
+        // end::proxy-addresses[]
+        return limiter;
+    }
+
+    static FastLimit behindAnExemptLoadBalancer() {
+        // tag::exempt-proxy[]
+        FastLimit limiter = FastLimit.builder()
+                .trustedProxies("10.0.0.0/8")      // the load balancer, 10.0.0.2, is one of ours
+                .exemptIps("10.0.0.0/8")           // and so are the services that call us from inside
+                .build();
+        // end::exempt-proxy[]
+        return limiter;
+    }
+
+    static FastLimit perIpv6Network() {
+        // tag::ipv6-prefix[]
+        FastLimit limiter = FastLimit.builder()
+                .ipv6Prefix(56)                    // each client holds a /56 here; 128: each address on its own
+                .build();
+        // end::ipv6-prefix[]
+        return limiter;
+    }
+
     static FastLimit behindCdnAndProxy() {
         // tag::forwarded[]
         FastLimit limiter = FastLimit.builder()

@@ -39,8 +39,9 @@ public final class ConfigurationSamples {
                 .headers(HeaderStyle.xRateLimit())       // default X-RateLimit-*; ietf(), custom(...), none()
                 .dryRun(false)                           // count and log, never block; default false
                 .exemptIps("10.0.0.0/8")                 // never limited; default none
-                .trustedProxies(0)                       // proxies of ours in front; default 0
+                .trustedProxies(0)                       // proxies of ours in front, or their addresses; default 0
                 .clientIpHeader("X-Forwarded-For")       // or "Forwarded"; default X-Forwarded-For
+                .ipv6Prefix(64)                          // an IPv6 client is its network; default 64
                 .failurePolicy(FailurePolicy.OPEN)       // when the backend fails; default OPEN
                 .clock(Clock.systemUTC())                // time of the memory backend and headers
                 .build();                                // backend(...) or redisUrl(...): default memory

@@ -11,11 +11,12 @@ public final class JaxRsQuickstart {
     }
 
     /** The Jersey application of {@link Reports}, limited by a limiter that trusts one proxy. */
-    public static ResourceConfig application() {
+    public static ResourceConfig application(ApiKeys apiKeys) {
         // tag::register[]
         FastLimit limiter = FastLimit.builder().trustedProxies(1).build();
         ResourceConfig app = new ResourceConfig(Reports.class)   // or Application.getSingletons()
-                .register(new FastLimitFeature(limiter));
+                .register(new FastLimitFeature(limiter)
+                        .withHeaderResolver("X-Api-Key", apiKeys));   // which keys are genuine, and whose
         // end::register[]
         return app;
     }

@@ -3,6 +3,7 @@ package io.fastlimit.examples.docs;
 import io.fastlimit.Algorithm;
 import io.fastlimit.ClientRequest;
 import io.fastlimit.FastLimit;
+import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.RateLimitDecision;
 import io.fastlimit.rules.Rate;
 import io.fastlimit.rules.RateLimitRule;
@@ -32,14 +33,37 @@ public final class RuleSamples {
         return search;
     }
 
-    static RateLimitRule partnerApi() {
+    static RateLimitRule partnerApi(ApiKeys apiKeys) {
         // tag::api-key[]
         RateLimitRule partners = RateLimitRule.builder("partners")
-                .header("X-Api-Key", "1000/hour")   // per API key
-                .ip("10/min")                        // requests without a key, per IP
+                .header("X-Api-Key", "1000/hour")   // per API key we issued
+                .headerResolver(apiKeys)             // which keys are genuine, and whose
+                .ip("10/min")                        // requests without a known key, per IP
                 .build();
         // end::api-key[]
         return partners;
+    }
+
+    static RateLimitRule behindGateway() {
+        // tag::trust-gateway[]
+        RateLimitRule tenants = RateLimitRule.builder("tenants")
+                .header("X-Tenant-Id", "5000/hour")
+                .headerResolver(HeaderIdentityResolver.trustAny())   // set by our gateway once it authenticated the caller
+                .build();
+        // end::trust-gateway[]
+        return tenants;
+    }
+
+    static RateLimitRule withIpCeiling(ApiKeys apiKeys) {
+        // tag::ip-ceiling[]
+        RateLimitRule signup = RateLimitRule.builder("signup")
+                .user("20/hour")
+                .header("X-Api-Key", "100/hour").headerResolver(apiKeys)
+                .ip("30/hour")
+                .ipCeiling(true)                     // at most 30 an hour from one address, whoever asks
+                .build();
+        // end::ip-ceiling[]
+        return signup;
     }
 
     static RateLimitRule export() {

@@ -59,9 +59,11 @@ class ClientIpSamplesTest {
 
     @Test
     void addressesAreNormalisedAndPortsDropped() {
-        try (FastLimit limiter = ClientIpSamples.behindCdnAndProxy()) {
+        try (FastLimit limiter = ClientIpSamples.direct()) {
             assertThat(limiter.clientIp(ClientRequest.of("2001:DB8:0::1"))).isEqualTo("2001:db8::1");
             assertThat(limiter.clientIp(ClientRequest.of("::ffff:192.0.2.7"))).isEqualTo("192.0.2.7");
+        }
+        try (FastLimit limiter = ClientIpSamples.behindCdnAndProxy()) {
             ClientRequest withPorts = ClientRequest.of("10.0.0.2",
                     Map.of("Forwarded", List.of("for=\"[2001:db8::7]:4711\", for=198.51.100.9:8080")), null);
             assertThat(limiter.clientIp(withPorts)).isEqualTo("2001:db8::7");
@@ -71,6 +73,43 @@ class ClientIpSamplesTest {
         }
         try (FastLimit limiter = FastLimit.builder().trustedProxies(2).build()) {
             assertThat(limiter.clientIp(viaLoadBalancer("1.2.3.4, 198.51.100.9, 10.0.0.1"))).isEqualTo("198.51.100.9");
+        }
+    }
+
+    @Test
+    void behindProxiesAtKnownAddressesTheFirstAddressNotOursIsTheClient() {
+        try (FastLimit limiter = ClientIpSamples.behindProxiesAtKnownAddresses()) {
+            assertThat(limiter.clientIp(viaLoadBalancer("6.6.6.6, 198.51.100.9, 192.168.1.5"))).isEqualTo("198.51.100.9");
+            // a peer that is not one of our proxies: its forwarding headers mean nothing
+            assertThat(limiter.clientIp(ClientRequest.of("203.0.113.5",
+                    Map.of("X-Forwarded-For", List.of("198.51.100.9")), null))).isEqualTo("203.0.113.5");
+        }
+    }
+
+    @Test
+    void aClientTheExemptLoadBalancerDidNotNameIsStillLimited() {
+        try (FastLimit limiter = ClientIpSamples.behindAnExemptLoadBalancer()) {
+            RateLimitRule rule = RateLimitRule.ip("api", "2/min");
+            int passed = 0;
+            for (String unnamed : List.of("unknown", "_hidden", "", "garbage", "unknown")) {
+                passed += limiter.check(rule, viaLoadBalancer(unnamed)).allowed() ? 1 : 0;
+            }
+            assertThat(passed).isEqualTo(2);
+            assertThat(limiter.check(rule, viaLoadBalancer("10.20.30.40")).limited()).as("an internal caller").isFalse();
+        }
+    }
+
+    @Test
+    void anIpv6ClientIsItsNetwork() {
+        RateLimitRule rule = RateLimitRule.ip("api", "1/min");
+        try (FastLimit limiter = ClientIpSamples.direct()) {
+            assertThat(limiter.check(rule, ClientRequest.of("2001:db8:1:2::1")).allowed()).isTrue();
+            assertThat(limiter.check(rule, ClientRequest.of("2001:db8:1:2::99")).allowed()).as("same /64").isFalse();
+            assertThat(limiter.check(rule, ClientRequest.of("2001:db8:1:3::1")).allowed()).as("next /64").isTrue();
+        }
+        try (FastLimit limiter = ClientIpSamples.perIpv6Network()) {
+            assertThat(limiter.check(rule, ClientRequest.of("2001:db8:1:2::1")).allowed()).isTrue();
+            assertThat(limiter.check(rule, ClientRequest.of("2001:db8:1:3::1")).allowed()).as("same /56").isFalse();
         }
     }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -77,7 +78,7 @@ class DocSamplesHttpTest {
 
     @Test
     void reportsCountsTheClassLimitAndTheMethodLimitWithItsCost() throws Exception {
-        RequestSpecification app = start(jersey(JaxRsQuickstart.application()));
+        RequestSpecification app = start(jersey(JaxRsQuickstart.application(new ApiKeys(Map.of("k-1", "acme")))));
         given(app).get("/reports").then().statusCode(200)
                 .header("X-RateLimit-Limit", "100").header("X-RateLimit-Remaining", "99");
         // export is user-only: an anonymous request is counted by the class limit alone
@@ -87,6 +88,11 @@ class DocSamplesHttpTest {
         }
         given(app).get("/reports/feed").then().statusCode(200)
                 .header("X-RateLimit-Limit", "20").header("X-RateLimit-Remaining", "19");
+        // a key nobody issued counts as the client's IP
+        for (int i = 0; i < 19; i++) {
+            given(app).header("X-Api-Key", "made-up-" + i).get("/reports/feed").then().statusCode(200);
+        }
+        given(app).header("X-Api-Key", "made-up-x").get("/reports/feed").then().statusCode(429);
     }
 
     @Test

@@ -37,10 +37,38 @@ class RuleSamplesTest {
         assertThat(limiter.check(login, ClientRequest.of("203.0.113.7", Map.of(), "alice")).limit()).isEqualTo(20);
         assertThat(limiter.check(login, ClientRequest.of("203.0.113.7")).limit()).isEqualTo(5);
 
-        RateLimitRule partners = RuleSamples.partnerApi();
+        RateLimitRule partners = RuleSamples.partnerApi(new ApiKeys(Map.of("k-1", "acme")));
         ClientRequest withKey = ClientRequest.of("203.0.113.7", Map.of("X-Api-Key", List.of("k-1")), null);
         assertThat(limiter.check(partners, withKey).limit()).isEqualTo(1000);
         assertThat(limiter.check(partners, ClientRequest.of("203.0.113.7")).limit()).isEqualTo(10);
+        ClientRequest madeUp = ClientRequest.of("203.0.113.7", Map.of("X-Api-Key", List.of("k-2")), null);
+        assertThat(limiter.check(partners, madeUp).limit()).as("a key nobody issued is the IP").isEqualTo(10);
+    }
+
+    @Test
+    void madeUpKeysCountAsTheAddressAndACeilingCapsEveryone() {
+        ApiKeys apiKeys = new ApiKeys(Map.of("k-1", "acme"));
+        RateLimitRule partners = RuleSamples.partnerApi(apiKeys);
+        int passed = 0;
+        for (int i = 0; i < 100; i++) {
+            ClientRequest madeUp = ClientRequest.of("203.0.113.8", Map.of("X-Api-Key", List.of("made-up-" + i)), null);
+            passed += limiter.check(partners, madeUp).allowed() ? 1 : 0;
+        }
+        assertThat(passed).isEqualTo(10);
+
+        RateLimitRule tenants = RuleSamples.behindGateway();
+        for (int i = 0; i < 3; i++) {
+            ClientRequest tenant = ClientRequest.of("10.0.0.2", Map.of("X-Tenant-Id", List.of("tenant-" + i)), null);
+            assertThat(limiter.check(tenants, tenant).remaining()).as("each tenant its own bucket").isEqualTo(4999);
+        }
+
+        RateLimitRule signup = RuleSamples.withIpCeiling(apiKeys);
+        ClientRequest alice = ClientRequest.of("203.0.113.9", Map.of(), "alice");
+        assertThat(limiter.check(signup, alice).limit()).as("the tighter: 19 left of alice's 20").isEqualTo(20);
+        for (int i = 0; i < 29; i++) {
+            limiter.check(signup, ClientRequest.of("203.0.113.9", Map.of("X-Api-Key", List.of("k-1")), null));
+        }
+        assertThat(limiter.check(signup, alice).allowed()).isFalse();
     }
 
     @Test
