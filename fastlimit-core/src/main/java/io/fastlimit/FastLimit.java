@@ -286,13 +286,18 @@ public final class FastLimit implements AutoCloseable {
         return clientIps.resolve(request);
     }
 
-    /** Forgets every bucket of {@code rule} that {@code request}'s identities (user, header, IP) count against. */
+    /**
+     * Forgets every bucket of {@code rule} that {@code request}'s identities (user, header, IP) count
+     * against, as after a successful sign-in. The limiter names the buckets, so a remote backend
+     * deletes them in one call, under the same timeout as a check. When the backend fails, the
+     * failure is logged (throttled) and nothing is thrown: the buckets then expire by themselves.
+     */
     public void reset(RateLimitRule rule, ClientRequest request) {
         BoundRule bound = bind(rule);
         if (bound.user != null) {
             String user = request.user();
             if (user != null && !user.isEmpty()) {
-                backend.reset(bound.user.keyStart + KeyIds.of(user) + "}");
+                reset(bound.user, KeyIds.of(user));
             }
         }
         if (bound.header != null) {
@@ -300,12 +305,24 @@ public final class FastLimit implements AutoCloseable {
             if (value != null && !(value = value.trim()).isEmpty()) {
                 String id = bound.headerResolver == null ? value : clientIdOf(bound, value);
                 if (id != null) {
-                    backend.reset(bound.header.keyStart + KeyIds.of(id) + "}");
+                    reset(bound.header, KeyIds.of(id));
                 }
             }
         }
         if (bound.perIp != null) {
-            backend.reset(bound.perIp.keyStart + ipBucketId(null, request) + "}");
+            reset(bound.perIp, ipBucketId(null, request));
+        }
+    }
+
+    private void reset(ScopeBinding scope, String id) {
+        String key = scope.keyStart + id + "}";
+        if (localFallback != null) {
+            localFallback.reset(key, scope.buckets);
+        }
+        try {
+            backend.reset(key, scope.buckets);
+        } catch (RuntimeException e) {
+            failureLog.log(clock.millis(), "Rate-limit backend failed to reset " + key + "; its buckets expire by themselves", e);
         }
     }
 

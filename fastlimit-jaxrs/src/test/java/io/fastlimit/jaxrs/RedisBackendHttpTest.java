@@ -3,6 +3,7 @@ package io.fastlimit.jaxrs;
 import io.fastlimit.backends.Backend;
 import io.fastlimit.backends.redis.RedisBackend;
 import io.fastlimit.testing.RedisExtension;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Clock;
@@ -16,5 +17,11 @@ class RedisBackendHttpTest extends RateLimitHttpContract {
     @Override
     protected Backend createBackend(Clock clock) {
         return RedisBackend.builder().url(redis.url()).testClock(clock).build();
+    }
+
+    /** Each limiter of the suite has a key prefix of its own, which the backend's clearAll() leaves alone. */
+    @BeforeEach
+    void forgetEveryPrefix() {
+        redis.server().command("FLUSHALL");
     }
 }

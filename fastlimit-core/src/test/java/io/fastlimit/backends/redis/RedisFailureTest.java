@@ -185,6 +185,23 @@ class RedisFailureTest {
         }
     }
 
+    @Test
+    void aResetWhileRedisIsDownReturnsAndAResetAfterwardsForgets() {
+        RedisBackend backend = backend();
+        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build();
+        server.stop();
+        limiter.reset(rule, client); // logged, not thrown
+        assertThat(backend.failuresCounted()).isEqualTo(1);
+
+        server.start();
+        awaitRecovery(limiter);
+        limiter.check(rule, client);
+        limiter.check(rule, client);
+        assertThat(limiter.check(rule, client).allowed()).isFalse();
+        limiter.reset(rule, client);
+        assertThat(limiter.check(rule, client).remaining()).as("forgotten").isEqualTo(2);
+    }
+
     /** Moves the circuit's clock past its open time until a probe reaches the restarted server. */
     private RateLimitDecision awaitRecovery(FastLimit limiter) {
         long deadline = System.currentTimeMillis() + 30_000;
