@@ -23,6 +23,9 @@ import io.fastlimit.rules.BucketConfig;
  */
 final class FixedWindow extends Bucket {
 
+    /** The size of this object, as measured in the header comment: it never changes. */
+    static final long BYTES = 40;
+
     private long windowStartMs = Long.MIN_VALUE;
     private int count;
 
@@ -65,6 +68,11 @@ final class FixedWindow extends Bucket {
     @Override
     long resetMs(long nowMs) {
         return count == 0 ? nowMs : windowStartMs + config.windowMillis();
+    }
+
+    @Override
+    long bytes() {
+        return BYTES;
     }
 
     @Override

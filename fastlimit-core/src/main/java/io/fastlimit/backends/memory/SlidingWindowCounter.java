@@ -36,6 +36,9 @@ import io.fastlimit.rules.BucketConfig;
  */
 final class SlidingWindowCounter extends Bucket {
 
+    /** The size of this object, as measured in the header comment: it never changes. */
+    static final long BYTES = 48;
+
     private long currentStartMs = Long.MIN_VALUE;
     private int previous;
     private int current;
@@ -106,6 +109,11 @@ final class SlidingWindowCounter extends Bucket {
             return currentStartMs + 2 * config.windowMillis();
         }
         return previous > 0 ? currentStartMs + config.windowMillis() : nowMs;
+    }
+
+    @Override
+    long bytes() {
+        return BYTES;
     }
 
     @Override

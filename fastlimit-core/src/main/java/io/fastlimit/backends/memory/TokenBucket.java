@@ -33,6 +33,9 @@ import io.fastlimit.rules.BucketConfig;
  */
 final class TokenBucket extends Bucket {
 
+    /** The size of this object, as measured in the header comment: it never changes. */
+    static final long BYTES = 64;
+
     /** One unit's worth of debt, window / limit ms, as whole ms and a fraction in 1/limit ms: no division per check. */
     private final long unitMs;
     private final int unitFraction;
@@ -129,6 +132,11 @@ final class TokenBucket extends Bucket {
     @Override
     long resetMs(long nowMs) {
         return hasDebt(nowMs) ? fullAtMs() : nowMs;
+    }
+
+    @Override
+    long bytes() {
+        return BYTES;
     }
 
     @Override
