@@ -16,7 +16,7 @@ import io.fastlimit.rules.BucketConfig;
  * Concurrency: guarded by the key's monitor (see KeyState).
  *
  * Memory per key: this object is 40 bytes (header 12, lastSeenMs 8, windowStartMs 8, count 4,
- * config 4, removed 1, padding).
+ * config 4, removed 1, padding), and nothing else: the bound, whatever the limit and the traffic.
  *
  * Edge cases: windowStartMs starts at Long.MIN_VALUE so the first advance always opens a window;
  * time never runs backwards here (KeyState.observe), so a window is only ever replaced by a later one.

@@ -12,7 +12,7 @@ import java.util.List;
  * wait until the cost fits everywhere is the longest of the buckets' own waits.
  *
  * <p>Memory: this object (32 bytes) and its array (16 + 4 per bucket, rounded up to 8) on top of
- * the buckets: 40 bytes for two rates, plus each rate's own bound.
+ * the buckets: 56 bytes for two rates, plus each rate's own bound, so bounded whatever the limits.
  */
 final class MultiBucket extends KeyState {
 

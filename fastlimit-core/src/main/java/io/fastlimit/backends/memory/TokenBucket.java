@@ -25,7 +25,8 @@ import io.fastlimit.rules.BucketConfig;
  *
  * Memory per key: this object is 64 bytes (header 12, lastSeenMs 8, tatMs 8, tatFraction 4, config 4,
  * removed 1, unitMs 8, unitFraction 4, and the scratch afterMs 8 and afterFraction 4, padding): 24
- * bytes more than the state needs, to spare every check its divisions.
+ * bytes more than the state needs, to spare every check its divisions. Nothing else: the bound,
+ * whatever the limit and the traffic.
  *
  * Edge cases: tatMs starts at Long.MIN_VALUE (no debt) and is never used in a subtraction before it
  * is known to be ahead of now; time never runs backwards here (KeyState.observe), so the debt only
