@@ -9,7 +9,9 @@ import java.util.Locale;
  *   <caption>How each algorithm behaves</caption>
  *   <tr><th>algorithm</th><th>at a window boundary</th><th>state per key</th></tr>
  *   <tr><td>{@link #SLIDING_WINDOW}</td><td>exact: never more than {@code limit} in any
- *       window-long span</td><td>one timestamp per admitted request (up to {@code limit})</td></tr>
+ *       window-long span</td><td>one entry per millisecond with requests in the window, at most 1000;
+ *       above {@link io.fastlimit.rules.BucketConfig#SLIDING_LOG_EXACT_LIMIT 1000 per window}, one
+ *       per slot of window / 1000, at most 1001</td></tr>
  *   <tr><td>{@link #FIXED_WINDOW}</td><td>a client may spend {@code limit} just before the boundary
  *       and {@code limit} again just after it</td><td>one counter</td></tr>
  *   <tr><td>{@link #TOKEN_BUCKET}</td><td>no boundary: tokens refill continuously at
@@ -19,7 +21,11 @@ import java.util.Locale;
  * </table>
  */
 public enum Algorithm {
-    /** Exact sliding log: the default. */
+    /**
+     * Sliding log: the default. Exact up to {@link io.fastlimit.rules.BucketConfig#SLIDING_LOG_EXACT_LIMIT}
+     * per window; above, requests are logged in slots of window / 1000 and may be held back up to a slot
+     * longer, never admitted beyond the limit.
+     */
     SLIDING_WINDOW,
     /** Counter reset at each window boundary aligned to the epoch. */
     FIXED_WINDOW,

@@ -11,10 +11,41 @@ import java.util.Objects;
  */
 public final class BucketConfig {
 
+    /**
+     * The largest limit for which a {@link Algorithm#SLIDING_WINDOW} log is exact to the millisecond;
+     * above it, the log coalesces units into time slots so that its size per key stays bounded
+     * whatever the limit. Every backend applies this same rule, so they answer alike step by step:
+     *
+     * <ul>
+     *   <li>The log is a list of entries, each with a start (the time of its first unit), a stamp (the
+     *       time of its latest unit) and a unit count. Its slot width is
+     *       {@link #slidingLogSlotMillis()}: 1 ms when {@code limit <= SLIDING_LOG_EXACT_LIMIT},
+     *       otherwise {@code g = ceil(windowMillis / SLIDING_LOG_EXACT_LIMIT)} ms.</li>
+     *   <li>Units admitted at time {@code t} join the newest entry when {@code t < newest.start + g}
+     *       (its stamp becomes {@code t}); otherwise they open a new entry with
+     *       {@code start = stamp = t}. With {@code g = 1} this is the exact log: units share an entry
+     *       only within one millisecond.</li>
+     *   <li>Every unit of an entry leaves the window at {@code stamp + windowMillis}. The units
+     *       counted, the remaining, the retry-after and the reset are computed from stamps alone, as
+     *       for the exact log.</li>
+     *   <li>A refund takes units from the newest entries first, dropping entries left empty.</li>
+     * </ul>
+     *
+     * <p>So a log holds at most {@code SLIDING_LOG_EXACT_LIMIT + 1} entries, whatever the limit: entry
+     * starts lie at least {@code g} ms apart, and the entries still in the window started less than a
+     * window plus a slot ago. No window ever holds more than the limit: a unit is counted from its own
+     * time until at least its exact expiry, and at most {@code g - 1} ms longer, so a client may be
+     * held back up to {@code g - 1} ms longer than by the exact log (3599 ms for
+     * {@code 1000000/hour}, whose slots are 3600 ms wide; 0 when {@code g = 1}).
+     */
+    public static final int SLIDING_LOG_EXACT_LIMIT = 1000;
+
     private final long limit;
     private final Duration window;
     private final long windowMillis;
     private final Algorithm algorithm;
+    /** Cached: a sliding log reads it for every request it admits. */
+    private final long slidingLogSlotMillis;
     /** Cached: backends look buckets up by their config on every check. */
     private final int hashCode;
 
@@ -30,6 +61,9 @@ public final class BucketConfig {
         this.window = checked.window();
         this.windowMillis = checked.windowMillis();
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+        this.slidingLogSlotMillis = limit <= SLIDING_LOG_EXACT_LIMIT
+                ? 1
+                : (windowMillis + SLIDING_LOG_EXACT_LIMIT - 1) / SLIDING_LOG_EXACT_LIMIT;
         this.hashCode = Objects.hash(limit, windowMillis, algorithm);
     }
 
@@ -52,6 +86,15 @@ public final class BucketConfig {
 
     public Algorithm algorithm() {
         return algorithm;
+    }
+
+    /**
+     * The slot width of a {@link Algorithm#SLIDING_WINDOW} log of this bucket, as defined at
+     * {@link #SLIDING_LOG_EXACT_LIMIT}: 1 ms (exact) when {@code limit <= SLIDING_LOG_EXACT_LIMIT},
+     * otherwise {@code ceil(windowMillis / SLIDING_LOG_EXACT_LIMIT)} ms.
+     */
+    public long slidingLogSlotMillis() {
+        return slidingLogSlotMillis;
     }
 
     @Override

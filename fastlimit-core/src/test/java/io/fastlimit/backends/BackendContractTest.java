@@ -250,6 +250,110 @@ public abstract class BackendContractTest {
         assertThat(blocked.resetMs()).isEqualTo(T0 + 2000);
     }
 
+    // The sliding log above BucketConfig.SLIDING_LOG_EXACT_LIMIT (1000): units admitted within a slot
+    // of ceil(window / 1000) ms of an entry's start join it, and all leave at its latest stamp + window.
+
+    @Test
+    void slidingWindowAboveTheExactLimitCoalescesWithinASlot() {
+        BucketConfig bucket = bucket("2000/2s", Algorithm.SLIDING_WINDOW);
+        assertThat(bucket.slidingLogSlotMillis()).isEqualTo(2);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1000), true, 1000, T0 + 2000, 0); // opens entry A at T0
+        clock.set(T0 + 1); // T0 + 1 < T0 + 2: joins A, whose stamp becomes T0 + 1
+        assertResult(backend.checkAndIncrement(KEY, bucket, 500), true, 500, T0 + 2001, 0);
+        clock.set(T0 + 2); // a new slot: opens entry B
+        assertResult(backend.checkAndIncrement(KEY, bucket, 500), true, 0, T0 + 2002, 0);
+        // A's 1500 units leave together at T0 + 2001: the 1000 of T0 1 ms later than an exact log
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), false, 0, T0 + 2002, 1999);
+        clock.set(T0 + 2000);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), false, 0, T0 + 2002, 1);
+        clock.set(T0 + 2001); // A has left: 1500 free; the unit opens entry C
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), true, 1499, T0 + 4001, 0);
+        clock.set(T0 + 2002); // B has left; T0 + 2002 < T0 + 2003: joins C
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), true, 1998, T0 + 4002, 0);
+        clock.set(T0 + 2003); // a new slot: opens entry D
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), true, 1997, T0 + 4003, 0);
+        clock.set(T0 + 4002); // C's 2 units leave at its stamp + window
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), true, 1998, T0 + 6002, 0);
+    }
+
+    @Test
+    void slidingWindowAboveTheExactLimitHoldsTheLimitAtOnePerMillisecond() {
+        BucketConfig bucket = bucket("2000/2s", Algorithm.SLIDING_WINDOW);
+        for (int ms = 0; ms < 2000; ms++) { // 1000 entries of 2 units, T0 + 2k to T0 + 2k + 1
+            clock.set(T0 + ms);
+            assertResult(backend.checkAndIncrement(KEY, bucket, 1), true, 1999 - ms, T0 + ms + 2000, 0);
+        }
+        clock.set(T0 + 2000); // an exact log would free the unit of T0 now; its entry leaves at T0 + 2001
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), false, 0, T0 + 3999, 1);
+        // From then on one unit per ms passes: every other ms an entry of 2 leaves and a new one opens.
+        for (int ms = 2001; ms < 4001; ms++) {
+            clock.set(T0 + ms);
+            long remaining = ms % 2 == 1 ? 1 : 0;
+            assertResult(backend.checkAndIncrement(KEY, bucket, 1), true, remaining, T0 + ms + 2000, 0);
+        }
+        // at T0 + 4000 the oldest entry holds the units of T0 + 2001 and T0 + 2002: they leave at T0 + 4002
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), false, 0, T0 + 6000, 2);
+    }
+
+    @Test
+    void slidingWindowAboveTheExactLimitWaitsUnderASlotLongerThanAnExactLog() {
+        BucketConfig bucket = bucket("3000/min", Algorithm.SLIDING_WINDOW);
+        assertThat(bucket.slidingLogSlotMillis()).isEqualTo(60);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), true, 2999, T0 + 60_000, 0); // entry A at T0
+        clock.set(T0 + 59); // joins A
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), true, 2998, T0 + 60_059, 0);
+        clock.set(T0 + 60); // entry B
+        assertResult(backend.checkAndIncrement(KEY, bucket, 2998), true, 0, T0 + 60_060, 0);
+        // A's 2 units leave at T0 + 60_059; an exact log would free the unit of T0 at T0 + 60_000
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), false, 0, T0 + 60_060, 59_999);
+        // 3 units need B to leave as well
+        assertResult(backend.checkAndIncrement(KEY, bucket, 3), false, 0, T0 + 60_060, 60_000);
+        clock.set(T0 + 60_058);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), false, 0, T0 + 60_060, 1);
+        clock.set(T0 + 60_059);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 2), true, 0, T0 + 120_059, 0);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), false, 0, T0 + 120_059, 1);
+        assertRetryAfterIsExact(KEY, List.of(bucket), 3);
+    }
+
+    @Test
+    void slidingWindowAboveTheExactLimitRefundsFromTheNewestEntries() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(supportsRefund());
+        BucketConfig bucket = bucket("3000/min", Algorithm.SLIDING_WINDOW); // slots of 60 ms
+        backend.checkAndIncrement(KEY, bucket, 10); // entry A at T0
+        clock.set(T0 + 30);
+        backend.checkAndIncrement(KEY, bucket, 2); // joins A: 12 units, stamped T0 + 30
+        clock.set(T0 + 70);
+        backend.checkAndIncrement(KEY, bucket, 5); // entry B at T0 + 70
+        clock.set(T0 + 100);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), true, 2982, T0 + 60_100, 0); // joins B
+        backend.refund(KEY, List.of(bucket), 8); // B's 6, then 2 of A: 10 units, still stamped T0 + 30
+        // A is the newest entry now, and T0 + 100 is past its slot: entry C
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), true, 2989, T0 + 60_100, 0);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 2989), true, 0, T0 + 60_100, 0);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), false, 0, T0 + 60_100, 59_930);
+        clock.set(T0 + 60_029);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), false, 0, T0 + 60_100, 1);
+        clock.set(T0 + 60_030); // A's 10 units leave
+        assertResult(backend.checkAndIncrement(KEY, bucket, 10), true, 0, T0 + 120_030, 0);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), false, 0, T0 + 120_030, 70);
+    }
+
+    @Test
+    void slidingWindowAtTheExactLimitStaysExact() {
+        BucketConfig bucket = bucket("1000/2s", Algorithm.SLIDING_WINDOW);
+        assertThat(bucket.slidingLogSlotMillis()).isEqualTo(1);
+        for (int ms = 0; ms < 1000; ms++) {
+            clock.set(T0 + 2 * ms);
+            assertResult(backend.checkAndIncrement(KEY, bucket, 1), true, 999 - ms, T0 + 2 * ms + 2000, 0);
+        }
+        clock.set(T0 + 1999);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), false, 0, T0 + 3998, 1);
+        clock.set(T0 + 2000); // the unit of T0 leaves, to the millisecond
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), true, 0, T0 + 4000, 0);
+        assertResult(backend.checkAndIncrement(KEY, bucket, 1), false, 0, T0 + 4000, 2);
+    }
+
     @Test
     void tokenBucketRefillsContinuouslyAndCapsTheBurst() {
         BucketConfig bucket = bucket("10/s", Algorithm.TOKEN_BUCKET);
@@ -525,6 +629,14 @@ public abstract class BackendContractTest {
         clock.advanceMillis(1);
         assertThat(backend.checkAndIncrement(key, buckets, cost).allowed())
                 .as("after retryAfter %d ms", waitMs).isTrue();
+    }
+
+    /** Asserts every field of {@code result} but the limit. */
+    protected static void assertResult(BackendResult result, boolean allowed, long remaining, long resetMs,
+                                       long retryAfterMs) {
+        assertThat(result).extracting(BackendResult::allowed, BackendResult::remaining, BackendResult::resetMs,
+                        BackendResult::retryAfterMs)
+                .containsExactly(allowed, remaining, resetMs, retryAfterMs);
     }
 
     protected static BucketConfig bucket(String rate, Algorithm algorithm) {

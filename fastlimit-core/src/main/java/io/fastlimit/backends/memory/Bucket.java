@@ -11,7 +11,8 @@ import java.util.List;
  * of a {@link MultiBucket}, whose monitor then guards it.
  *
  * <p>The operations below are called under the guarding monitor, with {@code nowMs} never smaller
- * than in an earlier call, and always {@link #advance} first.
+ * than in an earlier call, and always {@link #advance} first. {@link #consume} may take memory only
+ * after {@link #growthBytes} said how much, and the caller reserved it.
  */
 abstract class Bucket extends KeyState {
 
@@ -39,6 +40,16 @@ abstract class Bucket extends KeyState {
     /** Forgets what time has made irrelevant as of {@code nowMs}. */
     abstract void advance(long nowMs);
 
+    /** Gives back memory that {@link #advance} left unused; returns the bytes freed. */
+    long shrink() {
+        return 0;
+    }
+
+    @Override
+    long growthBytes(long nowMs) {
+        return 0;
+    }
+
     /** Whole units that fit now. */
     abstract long available(long nowMs);
 
@@ -64,19 +75,32 @@ abstract class Bucket extends KeyState {
         return buckets.size() == 1 && matches(buckets.get(0));
     }
 
-    @Override
-    final void refund(long clockMs, int cost) {
-        long nowMs = observe(clockMs);
+    /** {@link #advance}, then releases to {@code budget} what that left unused. */
+    final void advance(long nowMs, ByteBudget budget) {
         advance(nowMs);
+        long freedBytes = shrink();
+        if (freedBytes > 0) {
+            budget.release(freedBytes);
+        }
+    }
+
+    @Override
+    final void refund(long clockMs, int cost, ByteBudget budget) {
+        long nowMs = observe(clockMs);
+        advance(nowMs, budget);
         giveBack(nowMs, cost);
     }
 
     @Override
-    final BackendResult acquire(long clockMs, int cost) {
+    final BackendResult acquire(long clockMs, int cost, ByteBudget budget) {
         long nowMs = observe(clockMs);
-        advance(nowMs);
+        advance(nowMs, budget);
         long waitMs = retryAfterMs(nowMs, cost);
         if (waitMs == 0) {
+            long growthBytes = growthBytes(nowMs);
+            if (growthBytes > 0 && !budget.tryReserve(growthBytes)) {
+                return null; // no room to log it: nothing consumed, the backend makes room first
+            }
             consume(nowMs, cost);
         }
         return new BackendResult(waitMs == 0, config.limit(), available(nowMs), resetMs(nowMs), waitMs);

@@ -16,12 +16,15 @@ import io.fastlimit.rules.BucketConfig;
  * Concurrency: guarded by the key's monitor (see KeyState).
  *
  * Memory per key: this object is 40 bytes (header 12, lastSeenMs 8, windowStartMs 8, count 4,
- * config 4, removed 1, padding).
+ * config 4, removed 1, padding), and nothing else: the bound, whatever the limit and the traffic.
  *
  * Edge cases: windowStartMs starts at Long.MIN_VALUE so the first advance always opens a window;
  * time never runs backwards here (KeyState.observe), so a window is only ever replaced by a later one.
  */
 final class FixedWindow extends Bucket {
+
+    /** The size of this object, as measured in the header comment: it never changes. */
+    static final long BYTES = 40;
 
     private long windowStartMs = Long.MIN_VALUE;
     private int count;
@@ -65,6 +68,11 @@ final class FixedWindow extends Bucket {
     @Override
     long resetMs(long nowMs) {
         return count == 0 ? nowMs : windowStartMs + config.windowMillis();
+    }
+
+    @Override
+    long bytes() {
+        return BYTES;
     }
 
     @Override

@@ -41,11 +41,22 @@ abstract class KeyState {
     /** Whether this state counts exactly {@code buckets}, in that order. */
     abstract boolean matches(List<BucketConfig> buckets);
 
-    /** Checks {@code cost} at clock reading {@code clockMs} and consumes it when it fits everywhere. */
-    abstract BackendResult acquire(long clockMs, int cost);
+    /**
+     * Checks {@code cost} at clock reading {@code clockMs} and consumes it when it fits everywhere.
+     * Memory the state frees is released to {@code budget}; memory it needs to log the request is
+     * reserved from it first, and when it cannot be, nothing is consumed and the answer is null: the
+     * backend makes room (at least {@link #growthBytes} of {@link #lastSeenMs()}) and asks again.
+     */
+    abstract BackendResult acquire(long clockMs, int cost, ByteBudget budget);
 
     /** Gives back {@code cost} units consumed moments ago, at clock reading {@code clockMs}. */
-    abstract void refund(long clockMs, int cost);
+    abstract void refund(long clockMs, int cost, ByteBudget budget);
+
+    /** The heap this state takes now, arrays included, as {@link ByteBudget} counts it. */
+    abstract long bytes();
+
+    /** The bytes a request admitted at {@code nowMs} would add to {@link #bytes()}; 0 for most. */
+    abstract long growthBytes(long nowMs);
 
     /**
      * The first millisecond from which this state is indistinguishable from a fresh one, so it can

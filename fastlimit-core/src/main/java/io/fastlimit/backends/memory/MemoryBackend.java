@@ -5,7 +5,6 @@ import io.fastlimit.backends.BackendResult;
 import io.fastlimit.rules.BucketConfig;
 
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +28,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link #builder()} takes one, so tests move time instead of sleeping); a clock that steps back is
  * treated, per key, as if no time had passed.
  *
- * <p>Memory stays bounded: state that time has made irrelevant is dropped even for keys never seen
- * again, and at most {@link Builder#maxKeys(int) maxKeys} keys are held (default
- * {@value #DEFAULT_MAX_KEYS}). When a flood of distinct keys fills the backend, the keys used least
- * recently are forgotten first; a forgotten key starts again with a full bucket, so a flood can
- * reset some clients' limits, never exhaust the heap.
+ * <p>Memory stays bounded, in keys and in bytes: state that time has made irrelevant is dropped even
+ * for keys never seen again; at most {@link Builder#maxKeys(int) maxKeys} keys are held (default
+ * {@value #DEFAULT_MAX_KEYS}) and at most {@link Builder#maxBytes(long) maxBytes} bytes (an estimate
+ * of keys, map entries and states; by default a quarter of the maximum heap, at most
+ * {@value #DEFAULT_MAX_BYTES}); and no key's state grows with its limit (each algorithm's bound is
+ * stated in docs/backends.md). When a new key or a growing state needs room, keys whose state has
+ * expired are dropped, else one of the least recently used is evicted (sampled, as Redis does), and
+ * so on only while room is missing: one key for each new key once full. A forgotten key starts again
+ * with a full bucket, so a flood of distinct keys can make the backend forget clients it has not seen
+ * for a while, but never exhaust the heap, nor reset busy clients in bulk.
  *
  * <p>What it does not do: share limits between processes (use the Redis backend for that) or keep
  * them across restarts.
@@ -56,10 +60,12 @@ public final class MemoryBackend implements Backend {
      * counted against a state the map no longer holds, which keeps limits exact while the sweep and
      * the eviction below run concurrently with requests. A changed bucket list for a key replaces the
      * state the same way. Lock order: a thread holds at most one KeyState monitor, and takes the
-     * eviction lock only while holding none.
+     * eviction lock only while holding none (it may then take KeyState monitors, one at a time).
      *
      * Hot path (an existing key, allowed or blocked): one clock read, one volatile read (is a sweep
-     * due?), one map lookup, one uncontended monitor; the only allocation is the BackendResult.
+     * due?), one map lookup, one uncontended monitor; the only allocation is the BackendResult. The
+     * byte budget is touched only when a sliding log's arrays grow or shrink (they double and halve,
+     * so rarely): one atomic add, under the key's monitor.
      *
      * Reclaiming expired state (sweep): every KeyState knows the moment it becomes indistinguishable
      * from a fresh one (idleAtMs), so dropping it then changes no answer. A sweep pass walks the map in
@@ -68,64 +74,90 @@ public final class MemoryBackend implements Backend {
      * bounded per unit of time, not per request. A new pass starts SWEEP_INTERVAL_MS after the last
      * one ended. No background thread.
      *
-     * Bounding the number of keys: keyCount counts keys held plus slots reserved by inserts in flight,
-     * and an insert reserves its slot before putting, so the map never holds more than maxKeys keys,
-     * even with many inserting threads. When full, one thread (under evictionLock) first drops idle
-     * states, sampling the last-use times of the rest; if more than HIGH_WATER of the keys remain, it
-     * evicts the least recently used down to LOW_WATER, using a cut-off read from the sample, and, in
-     * the unlikely case the sample misjudged, arbitrary keys after that. Each such round costs a few
-     * passes over maxKeys entries and frees at least a tenth of them, so an insert costs amortised
-     * O(1); the one insert that runs the round waits for it (tens of milliseconds at a million keys).
+     * Bounds: keyCount counts keys held plus slots reserved by inserts in flight, and the ByteBudget
+     * the bytes of keys, map entries and states held plus those reserved. Memory is reserved before it
+     * is taken: an insert reserves its slot and its bytes before putting, and a state reserves what it
+     * grows by before growing, under its monitor; when that fails, the state consumes nothing and the
+     * check makes room (with no monitor held) and tries again. So the map never holds more than
+     * maxKeys keys nor more than maxBytes bytes, even with many threads. The one exception is a key
+     * that alone outgrows the whole budget (only a key of tens of thousands of characters, or with
+     * many sliding logs, could): it is held, alone, rather than refused.
      *
-     * Memory per key (64-bit JVM with compressed pointers): the map node 32 bytes plus ~8 of table,
-     * the key String 24 + 16 + its length in bytes (about 80 for a typical 40-character key), and the
-     * state: 40 bytes for FIXED_WINDOW, 64 for TOKEN_BUCKET, 48 for SLIDING_WINDOW_COUNTER, 136 for
-     * SLIDING_WINDOW with its initial arrays (plus ~12 per distinct millisecond logged in the window),
-     * and for several rates a MultiBucket of 32 + 16 + 4 per rate plus one state per rate. So about 160
-     * bytes per key for one rate counted by an O(1) algorithm (~32 MB at the default bound of 200,000
-     * keys), about 260 for a sliding log with a few entries. Measured with
-     * ThreadMXBean/heap deltas on JDK 17: the hot path allocates 48 bytes per call, the result.
+     * Eviction (makeRoom, one thread at a time under evictionLock): each step visits the next
+     * EVICTION_SAMPLE entries of a cursor that rotates over the map, drops those that are idle, and
+     * if none was, evicts the least recently used of them: the sampled LRU Redis uses. Steps repeat
+     * only while room is still missing: one eviction per new key on a full backend, a handful for a
+     * growing log. Entries follow hash order, unrelated to use, so a sample is a random draw: the key
+     * evicted is among the fraction p used least recently with probability 1 - (1 - p)^16 (the oldest
+     * 10%: 81%, the oldest 25%: 99%), and a key used more recently than half of the others is evicted
+     * with probability at most 2^-15 per eviction. A flood of new keys thus evicts as many keys as it
+     * brings, those unused longest, and never resets clients in bulk. Each step costs a lock and
+     * EVICTION_SAMPLE monitors; only inserts into a full backend (and logs growing in a full budget)
+     * take it, so checks of keys held never wait for it.
+     *
+     * Memory per key (64-bit JVM with compressed pointers; ByteBudget counts these figures): the map
+     * node 32 bytes plus up to 12 of table, the key String 24 + 16 + its length in bytes (80 for a
+     * 33-character key such as fastlimit:search:ip:{198.51.100.7}), and the state: 40 bytes for
+     * FIXED_WINDOW, 64 for TOKEN_BUCKET, 48 for SLIDING_WINDOW_COUNTER, 136 for SLIDING_WINDOW with
+     * its first 4 entries, growing with the entries in its window to at most 12,088 bytes (limits up
+     * to 1000) or 16,128 (above, where the log coalesces), and for several rates a MultiBucket of
+     * 32 + 16 + 4 per rate (rounded up to 8) plus one state per rate. So, with that key: 164 bytes
+     * for FIXED_WINDOW, 188 for TOKEN_BUCKET, 172 for SLIDING_WINDOW_COUNTER, 260 for a sliding log
+     * with a few entries, at most ~16.3 KB for a busy one. Measured as heap after a full GC with
+     * 200,000 such keys on JDK 17: within 2% above those counts (168, 192, 176, 267 bytes). Measured
+     * with ThreadMXBean on JDK 17: the hot path allocates 48 bytes per call, the result.
      */
 
     /** Keys held at most unless {@link Builder#maxKeys(int)} says otherwise. */
     public static final int DEFAULT_MAX_KEYS = 200_000;
+    /** Bytes held at most unless {@link Builder#maxBytes(long)} says otherwise, nor more than a quarter of the heap. */
+    public static final long DEFAULT_MAX_BYTES = 64L << 20;
+    /** The smallest byte budget {@link Builder#maxBytes(long)} accepts: room for a few full sliding logs. */
+    public static final long MIN_MAX_BYTES = 64L << 10;
 
     /** Clock time between the end of one sweep pass and the start of the next. */
     static final long SWEEP_INTERVAL_MS = 1_000;
     /** Entries one sweep step visits; steps run at most once per clock millisecond. */
     static final int SWEEP_BATCH = 256;
-    /** Last-use times sampled to choose the eviction cut-off: ~2% error on the fraction evicted. */
-    static final int EVICTION_SAMPLE = 512;
-    /** Share of maxKeys above which, once idle keys are gone, live keys are evicted. */
-    static final double HIGH_WATER = 0.9;
-    /** Share of maxKeys that eviction brings the key count down to. */
-    static final double LOW_WATER = 0.75;
+    /** Entries compared per eviction: a key more recently used than half the others goes with probability 2^-15. */
+    static final int EVICTION_SAMPLE = 16;
 
     private final Clock clock;
     private final int maxKeys;
-    private final int highWaterKeys;
-    private final int lowWaterKeys;
+    private final ByteBudget budget;
+    /** The same count as {@link #budget}, never refusing: for a key that alone outgrows the budget. */
+    private final ByteBudget overdraft;
     private final ConcurrentHashMap<String, KeyState> states = new ConcurrentHashMap<>();
     /** Keys in the map plus slots reserved by inserts in flight; never above maxKeys. */
     private final AtomicInteger keyCount = new AtomicInteger();
     private final Object evictionLock = new Object();
+    /** Where the next eviction step starts sampling; guarded by {@link #evictionLock}. */
+    private Iterator<Map.Entry<String, KeyState>> evictionCursor;
     private final AtomicBoolean sweeping = new AtomicBoolean();
     /** The clock time from which the next sweep step may run. */
     private volatile long nextSweepMs;
     /** The pass in progress, or null between passes; guarded by {@link #sweeping}. */
     private Iterator<Map.Entry<String, KeyState>> sweepCursor;
 
-    /** A backend on the system clock holding at most {@value #DEFAULT_MAX_KEYS} keys. */
+    /**
+     * A backend on the system clock holding at most {@value #DEFAULT_MAX_KEYS} keys and
+     * {@link Builder#maxBytes(long) the default byte budget}.
+     */
     public MemoryBackend() {
-        this(Clock.systemUTC(), DEFAULT_MAX_KEYS);
+        this(Clock.systemUTC(), DEFAULT_MAX_KEYS, defaultMaxBytes());
     }
 
-    private MemoryBackend(Clock clock, int maxKeys) {
+    private MemoryBackend(Clock clock, int maxKeys, long maxBytes) {
         this.clock = clock;
         this.maxKeys = maxKeys;
-        this.highWaterKeys = (int) (maxKeys * HIGH_WATER);
-        this.lowWaterKeys = (int) (maxKeys * LOW_WATER);
+        this.budget = new ByteBudget(maxBytes);
+        this.overdraft = budget.withoutLimit();
         this.nextSweepMs = clock.millis() + SWEEP_INTERVAL_MS;
+    }
+
+    /** A quarter of the maximum heap, at most {@value #DEFAULT_MAX_BYTES} and at least {@value #MIN_MAX_BYTES}. */
+    static long defaultMaxBytes() {
+        return Math.max(MIN_MAX_BYTES, Math.min(DEFAULT_MAX_BYTES, Runtime.getRuntime().maxMemory() / 4));
     }
 
     /** Starts configuring a backend; every setting has a default. */
@@ -137,23 +169,7 @@ public final class MemoryBackend implements Backend {
     public BackendResult checkAndIncrement(String key, BucketConfig bucket, int cost) {
         Objects.requireNonNull(key, "key");
         checkCost(bucket, cost);
-        long nowMs = clock.millis();
-        sweepIfDue(nowMs);
-        for (;;) {
-            KeyState state = states.get(key);
-            if (state == null) {
-                state = insert(key, Bucket.create(bucket), nowMs);
-            }
-            synchronized (state) {
-                if (state.removed) {
-                    continue;
-                }
-                if (state.matches(bucket)) {
-                    return state.acquire(nowMs, cost);
-                }
-                replace(key, state, Bucket.create(bucket));
-            }
-        }
+        return check(key, bucket, null, cost);
     }
 
     @Override
@@ -165,23 +181,7 @@ public final class MemoryBackend implements Backend {
         for (int i = 0; i < buckets.size(); i++) {
             checkCost(buckets.get(i), cost);
         }
-        long nowMs = clock.millis();
-        sweepIfDue(nowMs);
-        for (;;) {
-            KeyState state = states.get(key);
-            if (state == null) {
-                state = insert(key, KeyState.create(buckets), nowMs);
-            }
-            synchronized (state) {
-                if (state.removed) {
-                    continue;
-                }
-                if (state.matches(buckets)) {
-                    return state.acquire(nowMs, cost);
-                }
-                replace(key, state, KeyState.create(buckets));
-            }
-        }
+        return check(key, null, buckets, cost);
     }
 
     @Override
@@ -194,7 +194,7 @@ public final class MemoryBackend implements Backend {
         synchronized (state) {
             boolean same = buckets.size() == 1 ? state.matches(buckets.get(0)) : state.matches(buckets);
             if (!state.removed && same) {
-                state.refund(clock.millis(), cost);
+                state.refund(clock.millis(), cost, budget);
             }
         }
     }
@@ -235,6 +235,36 @@ public final class MemoryBackend implements Backend {
         return states.size();
     }
 
+    /**
+     * Bytes held, for monitoring and tests: the estimate of the heap taken by the keys, their map
+     * entries and their states that the backend keeps within {@code maxBytes}.
+     */
+    public long bytesHeld() {
+        return budget.heldBytes();
+    }
+
+    /** The byte budget in force. */
+    long maxBytes() {
+        return budget.maxBytes();
+    }
+
+    /** Recounts the bytes of every key held, for tests: equals {@link #bytesHeld()} while no check runs. */
+    long countBytes() {
+        long bytes = 0;
+        for (Map.Entry<String, KeyState> entry : states.entrySet()) {
+            KeyState state = entry.getValue();
+            synchronized (state) {
+                bytes += ByteBudget.entryBytes(entry.getKey()) + state.bytes();
+            }
+        }
+        return bytes;
+    }
+
+    /** The state held for {@code key}, or null; for tests. */
+    KeyState stateOf(String key) {
+        return states.get(key);
+    }
+
     private static void checkCost(BucketConfig bucket, int cost) {
         if (cost < 1 || cost > bucket.limit()) {
             throw new IllegalArgumentException("Invalid cost " + cost + " for bucket " + bucket
@@ -242,21 +272,72 @@ public final class MemoryBackend implements Backend {
         }
     }
 
+    /** Checks {@code bucket} or, when it is null, {@code buckets}, of {@code key}. */
+    private BackendResult check(String key, BucketConfig bucket, List<BucketConfig> buckets, int cost) {
+        long nowMs = clock.millis();
+        sweepIfDue(nowMs);
+        ByteBudget bytesFrom = budget;
+        for (;;) {
+            KeyState state = states.get(key);
+            if (state == null) {
+                state = insert(key, bucket != null ? Bucket.create(bucket) : KeyState.create(buckets), nowMs);
+            }
+            long neededBytes;
+            long keptBytes;
+            synchronized (state) {
+                if (state.removed) {
+                    continue;
+                }
+                if (bucket != null ? state.matches(bucket) : state.matches(buckets)) {
+                    BackendResult result = state.acquire(nowMs, cost, bytesFrom);
+                    if (result != null) {
+                        return result;
+                    }
+                    neededBytes = state.growthBytes(state.lastSeenMs());
+                } else {
+                    KeyState fresh = bucket != null ? Bucket.create(bucket) : KeyState.create(buckets);
+                    neededBytes = replace(key, state, fresh, bytesFrom);
+                    if (neededBytes == 0) {
+                        continue;
+                    }
+                }
+                keptBytes = ByteBudget.entryBytes(key) + state.bytes();
+            }
+            // No room in the budget for what this key needs: make some, holding no monitor (lock order).
+            if (!makeRoom(nowMs, false, neededBytes, state, keptBytes)) {
+                bytesFrom = overdraft;
+            }
+        }
+    }
+
     /** Puts {@code fresh} for {@code key} unless another thread was first; returns the state now mapped. */
     private KeyState insert(String key, KeyState fresh, long nowMs) {
-        reserveSlot(nowMs);
+        long bytes = ByteBudget.entryBytes(key) + fresh.bytes();
+        reserveKey(nowMs, bytes);
         KeyState existing = states.putIfAbsent(key, fresh);
         if (existing != null) {
             keyCount.decrementAndGet();
+            budget.release(bytes);
             return existing;
         }
         return fresh;
     }
 
-    /** Replaces a state whose buckets no longer match; called under the monitor of {@code stale}. */
-    private void replace(String key, KeyState stale, KeyState fresh) {
+    /**
+     * Replaces a state whose buckets no longer match, under the monitor of {@code stale}, once
+     * {@code bytesFrom} has room for the difference; returns 0 when done, else the bytes to make room for.
+     */
+    private long replace(String key, KeyState stale, KeyState fresh, ByteBudget bytesFrom) {
+        long extraBytes = fresh.bytes() - stale.bytes();
+        if (extraBytes > 0 && !bytesFrom.tryReserve(extraBytes)) {
+            return extraBytes;
+        }
+        if (extraBytes < 0) {
+            budget.release(-extraBytes);
+        }
         states.replace(key, stale, fresh); // always succeeds: stale is held and not removed
         stale.removed = true;
+        return 0;
     }
 
     /** Drops {@code state} from the map; called under its monitor, when it is not removed. */
@@ -264,6 +345,7 @@ public final class MemoryBackend implements Backend {
         if (states.remove(key, state)) {
             state.removed = true;
             keyCount.decrementAndGet();
+            budget.release(ByteBudget.entryBytes(key) + state.bytes());
         }
     }
 
@@ -311,70 +393,95 @@ public final class MemoryBackend implements Backend {
         }
     }
 
-    // ---------------------------------------------------------------- bound on keys
+    // ---------------------------------------------------------------- bounds and eviction
 
-    private void reserveSlot(long nowMs) {
+    /** Reserves a key slot and {@code bytes} for a new key, making room as needed. */
+    private void reserveKey(long nowMs, long bytes) {
+        ByteBudget bytesFrom = budget;
         for (;;) {
             int held = keyCount.get();
-            if (held >= maxKeys) {
-                makeRoom(nowMs);
-            } else if (keyCount.compareAndSet(held, held + 1)) {
-                return;
-            }
-        }
-    }
-
-    private void makeRoom(long nowMs) {
-        synchronized (evictionLock) {
-            int held = keyCount.get();
             if (held < maxKeys) {
-                return; // another thread made room
-            }
-            // 1. Drop idle states; sample when the others were last used.
-            long[] sample = new long[EVICTION_SAMPLE];
-            int sampled = 0;
-            int stride = Math.max(1, held / EVICTION_SAMPLE);
-            int live = 0;
-            for (Map.Entry<String, KeyState> entry : states.entrySet()) {
-                KeyState state = entry.getValue();
-                synchronized (state) {
-                    if (state.removed) {
-                        continue;
-                    }
-                    if (nowMs >= state.idleAtMs()) {
-                        unlink(entry.getKey(), state);
-                    } else if (live++ % stride == 0 && sampled < sample.length) {
-                        sample[sampled++] = state.lastSeenMs();
-                    }
+                if (!keyCount.compareAndSet(held, held + 1)) {
+                    continue;
                 }
+                if (bytesFrom.tryReserve(bytes)) {
+                    return;
+                }
+                keyCount.decrementAndGet();
             }
-            held = keyCount.get();
-            if (held <= highWaterKeys) {
-                return;
+            if (!makeRoom(nowMs, true, bytes, null, 0)) {
+                bytesFrom = overdraft;
             }
-            // 2. Evict the least recently used, down to the low-water mark. The cut-off is the sampled
-            // last-use time below which the share to evict lies, plus a margin for sampling error.
-            Arrays.sort(sample, 0, sampled);
-            double share = (double) (held - lowWaterKeys) / held + 0.05;
-            long cutoffMs = sampled == 0 ? Long.MAX_VALUE : sample[Math.min(sampled - 1, (int) (share * sampled))];
-            evict(cutoffMs);
-            // 3. Should the sample have misjudged, any keys.
-            evict(Long.MAX_VALUE);
         }
     }
 
-    /** Evicts keys last used at or before {@code cutoffMs} until at most lowWaterKeys remain. */
-    private void evict(long cutoffMs) {
-        Iterator<Map.Entry<String, KeyState>> it = states.entrySet().iterator();
-        while (keyCount.get() > lowWaterKeys && it.hasNext()) {
-            Map.Entry<String, KeyState> entry = it.next();
+    /**
+     * Evicts until a new key fits (when {@code newKey}) and {@code bytes} more fit, never evicting
+     * {@code keep}, which holds {@code keptBytes}. Returns false when they cannot fit even with nothing
+     * else held: a key that alone outgrows the budget, to be held anyway.
+     */
+    private boolean makeRoom(long nowMs, boolean newKey, long bytes, KeyState keep, long keptBytes) {
+        synchronized (evictionLock) {
+            while ((newKey && keyCount.get() >= maxKeys) || !budget.fits(bytes)) {
+                if (!evictOne(nowMs, keep)) {
+                    // Nothing left to evict. Any other keys or bytes are those of inserts in flight:
+                    // the caller tries again, and finds them evictable or gone.
+                    return keptBytes + bytes <= budget.maxBytes();
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * One eviction step, under {@link #evictionLock}: visits the next {@link #EVICTION_SAMPLE} entries
+     * of the rotating cursor, drops those that are idle and, if none was, evicts the least recently
+     * used of them. Returns false when there was nothing but {@code keep} to visit.
+     */
+    private boolean evictOne(long nowMs, KeyState keep) {
+        String victimKey = null;
+        KeyState victim = null;
+        long victimSeenMs = Long.MAX_VALUE;
+        boolean dropped = false;
+        boolean restarted = false;
+        for (int visited = 0; visited < EVICTION_SAMPLE; ) {
+            if (evictionCursor == null || !evictionCursor.hasNext()) {
+                if (restarted) {
+                    break; // the whole map has been visited
+                }
+                evictionCursor = states.entrySet().iterator();
+                restarted = true;
+                continue;
+            }
+            Map.Entry<String, KeyState> entry = evictionCursor.next();
             KeyState state = entry.getValue();
+            if (state == keep) {
+                continue;
+            }
+            visited++;
             synchronized (state) {
-                if (!state.removed && state.lastSeenMs() <= cutoffMs) {
+                if (state.removed) {
+                    continue;
+                }
+                if (nowMs >= state.idleAtMs()) {
                     unlink(entry.getKey(), state);
+                    dropped = true;
+                } else if (state.lastSeenMs() < victimSeenMs) {
+                    victimKey = entry.getKey();
+                    victim = state;
+                    victimSeenMs = state.lastSeenMs();
                 }
             }
         }
+        if (dropped || victim == null) {
+            return dropped;
+        }
+        synchronized (victim) {
+            if (!victim.removed && victim.lastSeenMs() == victimSeenMs) { // not used since it was sampled
+                unlink(victimKey, victim);
+            }
+        }
+        return true;
     }
 
     /**
@@ -384,6 +491,7 @@ public final class MemoryBackend implements Backend {
 
         private Clock clock = Clock.systemUTC();
         private int maxKeys = DEFAULT_MAX_KEYS;
+        private long maxBytes = defaultMaxBytes();
 
         private Builder() {
         }
@@ -400,9 +508,9 @@ public final class MemoryBackend implements Backend {
 
         /**
          * The most keys held at once. Default {@value MemoryBackend#DEFAULT_MAX_KEYS}, about 32 MB
-         * for keys of one rate counted by an O(1) algorithm (more for sliding-window logs, which grow
-         * with the requests in their window). Once full, idle keys are dropped first, then the least
-         * recently used, which start again with a full bucket when seen next.
+         * for keys of one rate counted by an O(1) algorithm. Once full, each new key first drops idle
+         * keys, else evicts one of the least recently used (sampled), which starts again with a full
+         * bucket when seen next.
          *
          * @throws IllegalArgumentException if {@code maxKeys} is below 1
          */
@@ -414,8 +522,27 @@ public final class MemoryBackend implements Backend {
             return this;
         }
 
+        /**
+         * The most bytes held at once: an estimate of the heap taken by keys, map entries and states,
+         * accounted as states are created, grow and shrink. Default: a quarter of the maximum heap
+         * ({@link Runtime#maxMemory()}), at most {@value MemoryBackend#DEFAULT_MAX_BYTES} (64 MiB). A
+         * key takes about 160 bytes for one rate counted by an O(1) algorithm and up to about 16 KB for
+         * a busy sliding log, so the default holds 200,000 small keys or 4,000 full logs. Room is made
+         * the way {@link #maxKeys(int)} makes it.
+         *
+         * @throws IllegalArgumentException if {@code maxBytes} is below {@value MemoryBackend#MIN_MAX_BYTES}
+         */
+        public Builder maxBytes(long maxBytes) {
+            if (maxBytes < MIN_MAX_BYTES) {
+                throw new IllegalArgumentException("Invalid maxBytes " + maxBytes + ": expected "
+                        + MIN_MAX_BYTES + " (64 KiB) or more");
+            }
+            this.maxBytes = maxBytes;
+            return this;
+        }
+
         public MemoryBackend build() {
-            return new MemoryBackend(clock, maxKeys);
+            return new MemoryBackend(clock, maxKeys, maxBytes);
         }
     }
 }

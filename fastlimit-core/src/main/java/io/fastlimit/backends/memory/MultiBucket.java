@@ -12,9 +12,12 @@ import java.util.List;
  * wait until the cost fits everywhere is the longest of the buckets' own waits.
  *
  * <p>Memory: this object (32 bytes) and its array (16 + 4 per bucket, rounded up to 8) on top of
- * the buckets.
+ * the buckets: 56 bytes for two rates, plus each rate's own bound, so bounded whatever the limits.
  */
 final class MultiBucket extends KeyState {
+
+    /** The size of this object without its array and buckets. */
+    static final long SHALLOW_BYTES = 32;
 
     private final Bucket[] buckets;
 
@@ -44,16 +47,34 @@ final class MultiBucket extends KeyState {
     }
 
     @Override
-    void refund(long clockMs, int cost) {
+    void refund(long clockMs, int cost, ByteBudget budget) {
         long nowMs = observe(clockMs);
         for (Bucket bucket : buckets) {
-            bucket.advance(nowMs);
+            bucket.advance(nowMs, budget);
             bucket.giveBack(nowMs, cost);
         }
     }
 
     @Override
-    BackendResult acquire(long clockMs, int cost) {
+    long bytes() {
+        long bytes = SHALLOW_BYTES + ByteBudget.arrayBytes(buckets.length, Integer.BYTES);
+        for (Bucket bucket : buckets) {
+            bytes += bucket.bytes();
+        }
+        return bytes;
+    }
+
+    @Override
+    long growthBytes(long nowMs) {
+        long bytes = 0;
+        for (Bucket bucket : buckets) {
+            bytes += bucket.growthBytes(nowMs);
+        }
+        return bytes;
+    }
+
+    @Override
+    BackendResult acquire(long clockMs, int cost, ByteBudget budget) {
         long nowMs = observe(clockMs);
         // Blocked: report the bucket waited for longest; among equal waits, the one with fewest units
         // free, then the one that is whole again last.
@@ -62,7 +83,7 @@ final class MultiBucket extends KeyState {
         long worstAvailable = 0;
         long worstResetMs = 0;
         for (Bucket bucket : buckets) {
-            bucket.advance(nowMs);
+            bucket.advance(nowMs, budget);
             long waitMs = bucket.retryAfterMs(nowMs, cost);
             if (waitMs == 0 || waitMs < worstWaitMs) {
                 continue;
@@ -80,7 +101,12 @@ final class MultiBucket extends KeyState {
         if (worst != null) {
             return new BackendResult(false, worst.config.limit(), worstAvailable, worstResetMs, worstWaitMs);
         }
-        // Allowed: all consume; report the bucket with the fewest units left, then the one whole last.
+        // Allowed: all consume, once the memory that takes is reserved; report the bucket with the
+        // fewest units left, then the one whole last.
+        long growthBytes = growthBytes(nowMs);
+        if (growthBytes > 0 && !budget.tryReserve(growthBytes)) {
+            return null; // no room to log it: nothing consumed, the backend makes room first
+        }
         Bucket tightest = null;
         long tightestAvailable = 0;
         long tightestResetMs = 0;

@@ -28,13 +28,17 @@ import io.fastlimit.rules.BucketConfig;
  * Concurrency: guarded by the key's monitor (see KeyState).
  *
  * Memory per key: this object is 48 bytes (header 12, lastSeenMs 8, currentStartMs 8, previous 4,
- * current 4, config 4, removed 1, padding).
+ * current 4, config 4, removed 1, padding), and nothing else: the bound, whatever the limit and the
+ * traffic.
  *
  * Edge cases: currentStartMs starts at Long.MIN_VALUE, so the first advance finds both counters out
  * of date; a window skipped entirely clears both counters; time never runs backwards here
  * (KeyState.observe).
  */
 final class SlidingWindowCounter extends Bucket {
+
+    /** The size of this object, as measured in the header comment: it never changes. */
+    static final long BYTES = 48;
 
     private long currentStartMs = Long.MIN_VALUE;
     private int previous;
@@ -106,6 +110,11 @@ final class SlidingWindowCounter extends Bucket {
             return currentStartMs + 2 * config.windowMillis();
         }
         return previous > 0 ? currentStartMs + config.windowMillis() : nowMs;
+    }
+
+    @Override
+    long bytes() {
+        return BYTES;
     }
 
     @Override

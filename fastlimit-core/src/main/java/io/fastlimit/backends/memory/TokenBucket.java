@@ -25,13 +25,17 @@ import io.fastlimit.rules.BucketConfig;
  *
  * Memory per key: this object is 64 bytes (header 12, lastSeenMs 8, tatMs 8, tatFraction 4, config 4,
  * removed 1, unitMs 8, unitFraction 4, and the scratch afterMs 8 and afterFraction 4, padding): 24
- * bytes more than the state needs, to spare every check its divisions.
+ * bytes more than the state needs, to spare every check its divisions. Nothing else: the bound,
+ * whatever the limit and the traffic.
  *
  * Edge cases: tatMs starts at Long.MIN_VALUE (no debt) and is never used in a subtraction before it
  * is known to be ahead of now; time never runs backwards here (KeyState.observe), so the debt only
  * shrinks between requests.
  */
 final class TokenBucket extends Bucket {
+
+    /** The size of this object, as measured in the header comment: it never changes. */
+    static final long BYTES = 64;
 
     /** One unit's worth of debt, window / limit ms, as whole ms and a fraction in 1/limit ms: no division per check. */
     private final long unitMs;
@@ -129,6 +133,11 @@ final class TokenBucket extends Bucket {
     @Override
     long resetMs(long nowMs) {
         return hasDebt(nowMs) ? fullAtMs() : nowMs;
+    }
+
+    @Override
+    long bytes() {
+        return BYTES;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.fastlimit.Algorithm;
 import io.fastlimit.backends.BackendResult;
 import io.fastlimit.rules.BucketConfig;
 import io.fastlimit.testing.ManualClock;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Compares {@link MemoryBackend} with naive reference models of each algorithm on random traffic:
- * every field of every result must match. The models recount from scratch, use BigInteger where
+ * every field of every result must match, for the sliding log both exact (limits up to
+ * {@link BucketConfig#SLIDING_LOG_EXACT_LIMIT}) and coalesced (above). The models recount from scratch, use BigInteger where
  * products grow, and find retryAfter by trying each following millisecond, so they share no
  * shortcut with the implementation.
  */
@@ -44,6 +46,78 @@ class MemoryBackendModelTest {
         Random random = new Random(4242 + algorithm.ordinal());
         for (int run = 0; run < RUNS; run++) {
             compare(List.of(randomBucket(random, algorithm), randomBucket(random, algorithm)), random, run);
+        }
+    }
+
+    /** Windows over 1000 ms, so a limit over 1000 gives slots of 2 to 60 ms. */
+    private static final long[] COALESCED_WINDOWS_MS = {1001, 2000, 2500, 7000, 10_000, 60_000};
+
+    @Test
+    void coalescedSlidingLogMatchesTheModel() {
+        Random random = new Random(1000);
+        for (int run = 0; run < RUNS; run++) {
+            compareCoalesced(List.of(coalescedBucket(random)), random, run);
+        }
+    }
+
+    @Test
+    void severalCoalescedSlidingLogsMatchTheModel() {
+        Random random = new Random(2000);
+        for (int run = 0; run < RUNS; run++) {
+            compareCoalesced(List.of(coalescedBucket(random), coalescedBucket(random)), random, run);
+        }
+    }
+
+    private static BucketConfig coalescedBucket(Random random) {
+        long windowMs = COALESCED_WINDOWS_MS[random.nextInt(COALESCED_WINDOWS_MS.length)];
+        long limit = BucketConfig.SLIDING_LOG_EXACT_LIMIT + 1 + random.nextInt(300);
+        return new BucketConfig(limit, Duration.ofMillis(windowMs), Algorithm.SLIDING_WINDOW);
+    }
+
+    /**
+     * Like {@link #compare}, with traffic that fills a large limit in a window (small costs, steps of
+     * about a slot, some bursts) and refunds of part of what was just admitted.
+     */
+    private static void compareCoalesced(List<BucketConfig> buckets, Random random, int run) {
+        ManualClock clock = new ManualClock(ManualClock.DEFAULT_START_MS + random.nextInt(1000));
+        MemoryBackend backend = MemoryBackend.builder().clock(clock).build();
+        List<Model> models = new ArrayList<>();
+        for (BucketConfig bucket : buckets) {
+            models.add(model(bucket));
+        }
+        long limit = Math.min(buckets.get(0).limit(), buckets.get(buckets.size() - 1).limit());
+        long windowMs = buckets.get(0).windowMillis();
+        long slotMs = buckets.get(0).slidingLogSlotMillis();
+        String key = "test:model:ip:{1.2.3.4}";
+        long latestMs = Long.MIN_VALUE;
+        for (int step = 0; step < STEPS; step++) {
+            // about four times the limit per window, so the log fills and blocks
+            int cost = random.nextInt(30) == 0 ? 1 + random.nextInt((int) limit)
+                    : 1 + random.nextInt((int) Math.max(1, 8 * limit * Math.max(slotMs, windowMs / STEPS) / windowMs));
+            BackendResult actual = backend.checkAndIncrement(key, buckets, cost);
+            latestMs = Math.max(latestMs, clock.millis());
+            BackendResult expected = expected(models, latestMs, cost);
+            assertThat(actual).as("run %d step %d %s cost %d at +%d ms", run, step, buckets, cost,
+                    clock.millis() - ManualClock.DEFAULT_START_MS).isEqualTo(expected);
+            if (actual.allowed() && random.nextInt(8) == 0) {
+                int refund = 1 + random.nextInt(cost);
+                backend.refund(key, buckets, refund);
+                for (Model m : models) {
+                    ((CoalescedLogModel) m).giveBack(latestMs, refund);
+                }
+            }
+            int move = random.nextInt(20);
+            if (move < 5) {
+                continue; // same millisecond
+            } else if (move < 16) {
+                clock.advanceMillis(random.nextInt((int) (2 * slotMs + 1))); // within or past the slot
+            } else if (move < 18) {
+                clock.advanceMillis(random.nextInt((int) Math.max(1, windowMs / 4)));
+            } else if (move < 19) {
+                clock.advanceMillis(random.nextInt((int) (2 * windowMs)));
+            } else {
+                clock.advanceMillis(-random.nextInt(50)); // the clock steps back
+            }
         }
     }
 
@@ -122,7 +196,9 @@ class MemoryBackendModelTest {
         long windowMs = bucket.windowMillis();
         switch (bucket.algorithm()) {
             case SLIDING_WINDOW:
-                return new SlidingLogModel(limit, windowMs);
+                return limit > BucketConfig.SLIDING_LOG_EXACT_LIMIT
+                        ? new CoalescedLogModel(limit, windowMs, bucket.slidingLogSlotMillis())
+                        : new SlidingLogModel(limit, windowMs);
             case FIXED_WINDOW:
                 return new FixedWindowModel(limit, windowMs);
             case TOKEN_BUCKET:
@@ -196,6 +272,92 @@ class MemoryBackendModelTest {
         @Override
         long resetMs(long nowMs) {
             return unitsAt(nowMs) == 0 ? nowMs : log.get(log.size() - 1)[0] + windowMs;
+        }
+    }
+
+    /**
+     * The log above the exact limit, as BucketConfig.SLIDING_LOG_EXACT_LIMIT states it: entries of
+     * (start, stamp, units), units joining the newest entry within a slot of its start, every unit of
+     * an entry counted until its stamp + window. Kept whole (nothing dropped) and recounted each time.
+     */
+    private static final class CoalescedLogModel extends Model {
+        private final long slotMs;
+        private final List<long[]> entries = new ArrayList<>(); // {startMs, stampMs, units}
+
+        CoalescedLogModel(long limit, long windowMs, long slotMs) {
+            super(limit, windowMs);
+            this.slotMs = slotMs;
+        }
+
+        private long unitsAt(long atMs) {
+            long units = 0;
+            for (long[] entry : entries) {
+                if (entry[1] > atMs - windowMs && entry[1] <= atMs) {
+                    units += entry[2];
+                }
+            }
+            return units;
+        }
+
+        @Override
+        boolean fits(long atMs, int cost) {
+            return unitsAt(atMs) + cost <= limit;
+        }
+
+        @Override
+        long available(long nowMs) {
+            return limit - unitsAt(nowMs);
+        }
+
+        @Override
+        void consume(long nowMs, int cost) {
+            long[] newest = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+            if (newest != null && nowMs < newest[0] + slotMs) {
+                newest[1] = nowMs;
+                newest[2] += cost;
+            } else {
+                entries.add(new long[] {nowMs, nowMs, cost});
+            }
+        }
+
+        /** Takes units from the newest entries still in the window; drops those left empty. */
+        void giveBack(long nowMs, long cost) {
+            while (cost > 0 && !entries.isEmpty()) {
+                long[] newest = entries.get(entries.size() - 1);
+                if (newest[1] <= nowMs - windowMs) {
+                    return; // out of the window: nothing of it is counted
+                }
+                long taken = Math.min(cost, newest[2]);
+                newest[2] -= taken;
+                cost -= taken;
+                if (newest[2] == 0) {
+                    entries.remove(entries.size() - 1);
+                }
+            }
+        }
+
+        @Override
+        long resetMs(long nowMs) {
+            return unitsAt(nowMs) == 0 ? nowMs : entries.get(entries.size() - 1)[1] + windowMs;
+        }
+
+        /**
+         * Binary search rather than a try per millisecond (windows here reach a minute): with nothing
+         * admitted meanwhile the units counted only fall as time passes, so once the cost fits it fits.
+         */
+        @Override
+        long retryAfterMs(long nowMs, int cost) {
+            long low = 0;
+            long high = windowMs + slotMs; // every unit has left by then
+            while (low < high) {
+                long mid = (low + high) >>> 1;
+                if (fits(nowMs + mid, cost)) {
+                    high = mid;
+                } else {
+                    low = mid + 1;
+                }
+            }
+            return low;
         }
     }
 
