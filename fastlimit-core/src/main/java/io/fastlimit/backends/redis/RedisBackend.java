@@ -78,10 +78,9 @@ public final class RedisBackend implements Backend {
     public static final long CIRCUIT_OPEN_MS = 1_000;
 
     /** Each script starts with the shared prologue that reads the cost and the time. */
-    /** Units per window up to which the sliding log is exact; above it, entries coalesce (see check.lua). */
-    static final int LOG_EXACT_LIMIT = 1000;
-    private static final String SCRIPT = loadScript("clock.lua")
-            + loadScript("check.lua").replace("${LOG_EXACT_LIMIT}", Integer.toString(LOG_EXACT_LIMIT));
+    /** The check script, told up to which limit the sliding log is exact (see check.lua and BucketConfig). */
+    private static final String SCRIPT = loadScript("clock.lua") + loadScript("check.lua")
+            .replace("${LOG_EXACT_LIMIT}", Integer.toString(BucketConfig.SLIDING_LOG_EXACT_LIMIT));
     private static final String SCRIPT_SHA = sha1(SCRIPT);
     private static final String REFUND_SCRIPT = loadScript("clock.lua") + loadScript("refund.lua");
     private static final String REFUND_SCRIPT_SHA = sha1(REFUND_SCRIPT);

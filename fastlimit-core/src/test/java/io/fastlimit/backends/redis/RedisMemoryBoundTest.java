@@ -84,7 +84,7 @@ class RedisMemoryBoundTest {
         String redisKey = key + ":1000000/3600000ms:log";
         long entries = number(redis.server().command("ZCARD", redisKey));
         long bytes = number(redis.server().command("MEMORY", "USAGE", redisKey));
-        assertThat(entries).as("entries of a full key at 10^6 per hour").isLessThanOrEqualTo(RedisBackend.LOG_EXACT_LIMIT + 2);
+        assertThat(entries).as("entries of a full key at 10^6 per hour").isLessThanOrEqualTo(io.fastlimit.rules.BucketConfig.SLIDING_LOG_EXACT_LIMIT + 2);
         assertThat(bytes).as("bytes of a full key at 10^6 per hour").isLessThan(200_000);
     }
 
