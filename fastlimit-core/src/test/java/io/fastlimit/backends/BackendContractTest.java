@@ -639,6 +639,26 @@ public abstract class BackendContractTest {
                 .containsExactly(allowed, remaining, resetMs, retryAfterMs);
     }
 
+    // ---------------------------------------------------------------- the clock stepping back
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void afterTheClockStepsBackRetryAfterIsTheWaitOnTheClock(Algorithm algorithm) {
+        BucketConfig bucket = bucket("1/s", algorithm);
+        assertThat(backend.checkAndIncrement(KEY, bucket, 1).allowed()).isTrue();
+        clock.advanceMillis(500);
+        assertThat(backend.checkAndIncrement(KEY, bucket, 1).allowed()).isFalse();
+
+        clock.advanceMillis(-300); // the system clock is set back
+        BackendResult blocked = backend.checkAndIncrement(KEY, bucket, 1);
+        assertThat(blocked.allowed()).isFalse();
+        long retryAfterMs = blocked.retryAfterMs();
+        clock.advanceMillis(retryAfterMs - 1);
+        assertThat(backend.checkAndIncrement(KEY, bucket, 1).allowed()).as("1 ms before the wait said").isFalse();
+        clock.advanceMillis(1);
+        assertThat(backend.checkAndIncrement(KEY, bucket, 1).allowed()).as("when the wait said, %d ms", retryAfterMs).isTrue();
+    }
+
     protected static BucketConfig bucket(String rate, Algorithm algorithm) {
         return buckets(rate, algorithm).get(0);
     }

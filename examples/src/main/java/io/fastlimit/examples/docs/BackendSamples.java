@@ -26,6 +26,7 @@ public final class BackendSamples {
         // tag::memory-builder[]
         MemoryBackend backend = MemoryBackend.builder()
                 .maxKeys(1_000_000)        // default 200,000; least recently used keys go first
+                .maxBytes(256L << 20)      // default a quarter of the heap, at most 64 MiB: both bounds hold
                 .build();
         FastLimit limiter = FastLimit.builder().backend(backend).build();   // the backend stays yours to close
         // end::memory-builder[]

@@ -42,6 +42,11 @@ public final class CountingBackend implements Backend {
     }
 
     @Override
+    public void reset(String key, List<BucketConfig> buckets) {
+        delegate.reset(key, buckets);   // lets a remote store delete exactly these buckets
+    }
+
+    @Override
     public void clearAll() {
         delegate.clearAll();
     }

@@ -99,7 +99,8 @@ final class MultiBucket extends KeyState {
             }
         }
         if (worst != null) {
-            return new BackendResult(false, worst.config.limit(), worstAvailable, worstResetMs, worstWaitMs);
+            // measured on this key's time, ahead of a clock that stepped back: add the catching up
+            return new BackendResult(false, worst.config.limit(), worstAvailable, worstResetMs, worstWaitMs + (nowMs - clockMs));
         }
         // Allowed: all consume, once the memory that takes is reserved; report the bucket with the
         // fewest units left, then the one whole last.

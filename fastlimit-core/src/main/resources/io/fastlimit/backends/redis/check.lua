@@ -188,7 +188,9 @@ for i = 1, n do
     end
 end
 if worst then
-    return {0, tonumber(ARGV[3 * worst + 1]), avail[worst], ceil(reset[worst] / 1000), ceil(wait[worst] / 1000)}
+    -- the wait is on the bucket's time, which stays ahead of a clock that stepped back: add the gap
+    return {0, tonumber(ARGV[3 * worst + 1]), avail[worst], ceil(reset[worst] / 1000),
+            ceil((wait[worst] + t_[worst] - now) / 1000)}
 end
 
 -- Phase 2, allowed: every bucket consumes; report the one with the fewest units left, then whole last.
