@@ -93,6 +93,8 @@ public final class FastLimit implements AutoCloseable {
     private final FailurePolicy failurePolicy;
     private final Clock clock;
     private final ConcurrentHashMap<RateLimitRule, BoundRule> boundRules = new ConcurrentHashMap<>();
+    /** The limits each rule name was first bound with, for the first {@value #MAX_CACHED_RULES} names. */
+    private final ConcurrentHashMap<String, String> limitsByName = new ConcurrentHashMap<>();
     private final LogThrottle dryRunLog = new LogThrottle(LOG, Level.INFO, LOG_INTERVAL_MS);
     private final LogThrottle failureLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
     private final LogThrottle headerResolverLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
@@ -418,10 +420,21 @@ public final class FastLimit implements AutoCloseable {
                 Math.max(1, result.retryAfterMs()), bound.rule.name(), windowMillis, headerStyle, nowMs, null, null, null, 0);
     }
 
+    /**
+     * Makes {@code rule} known to this limiter now rather than at its first check, so that a clash
+     * fails the application's start: adapters call it for the rules they are configured with.
+     *
+     * @throws IllegalArgumentException when a rule of the same name with other limits was seen
+     */
+    public void register(RateLimitRule rule) {
+        bind(rule);
+    }
+
     private BoundRule bind(RateLimitRule rule) {
         BoundRule bound = boundRules.get(rule);
         if (bound == null) {
             bound = new BoundRule(rule, rule.algorithm().orElse(algorithm), keyPrefix);
+            checkSameLimitsAsTheSameName(bound);
             if (boundRules.size() < MAX_CACHED_RULES) {
                 BoundRule raced = boundRules.putIfAbsent(rule, bound);
                 if (raced != null) {
@@ -430,6 +443,22 @@ public final class FastLimit implements AutoCloseable {
             }
         }
         return bound;
+    }
+
+    /**
+     * Rules that share a name share their buckets, so they must count them alike: two rules of one
+     * name with other rates or algorithms would each see the other's units counted against a limit
+     * they do not have.
+     */
+    private void checkSameLimitsAsTheSameName(BoundRule bound) {
+        String limits = bound.limits();
+        String seen = limitsByName.size() < MAX_CACHED_RULES
+                ? limitsByName.putIfAbsent(bound.rule.name(), limits) : limitsByName.get(bound.rule.name());
+        if (seen != null && !seen.equals(limits)) {
+            throw new IllegalArgumentException("Rule '" + bound.rule.name() + "' is used with other limits (" + limits
+                    + ") than another rule of that name (" + seen + "): rules of one name share their buckets,"
+                    + " so give them the same limits, or different names");
+        }
     }
 
     /** A rule with its buckets and key parts worked out once, so a check only concatenates the id. */
@@ -455,6 +484,17 @@ public final class FastLimit implements AutoCloseable {
             this.perIp = ip != null || header == null ? ip
                     : new ScopeBinding(Scope.IP, header.buckets, keyPrefix + ":" + rule.name() + ":" + Scope.IP.keyPart() + ":{");
             this.headerResolver = rule.headerResolver().orElse(null);
+        }
+
+        /** What this rule counts, scope by scope: rules of one name must agree on it. */
+        String limits() {
+            StringBuilder limits = new StringBuilder();
+            for (ScopeBinding scope : new ScopeBinding[] {user, header, ip}) {
+                if (scope != null) {
+                    limits.append(limits.length() == 0 ? "" : ", ").append(scope.scope.keyPart()).append(' ').append(scope.buckets);
+                }
+            }
+            return limits.toString();
         }
     }
 

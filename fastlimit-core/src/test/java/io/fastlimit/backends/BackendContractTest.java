@@ -639,6 +639,28 @@ public abstract class BackendContractTest {
                 .containsExactly(allowed, remaining, resetMs, retryAfterMs);
     }
 
+    // ---------------------------------------------------------------- other rates on one key
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void otherRatesOnOneKeyAreCountedApart(Algorithm algorithm) {
+        BucketConfig strict = bucket("2/min", algorithm);
+        BucketConfig generous = bucket("100/min", algorithm);
+        int strictAllowed = 0;
+        int generousAllowed = 0;
+        for (int i = 0; i < 50; i++) {
+            strictAllowed += backend.checkAndIncrement(KEY, strict, 1).allowed() ? 1 : 0;
+            generousAllowed += backend.checkAndIncrement(KEY, List.of(generous), 1).allowed() ? 1 : 0;
+        }
+        assertThat(strictAllowed).isEqualTo(2);
+        assertThat(generousAllowed).isEqualTo(50);
+        backend.refund(KEY, List.of(strict), 1);
+        assertThat(backend.checkAndIncrement(KEY, strict, 1).allowed()).as("the refunded unit").isTrue();
+        backend.reset(KEY, List.of(generous));
+        assertThat(backend.checkAndIncrement(KEY, generous, 1).remaining()).as("forgotten").isEqualTo(99);
+        assertThat(backend.checkAndIncrement(KEY, strict, 1).allowed()).as("the other rate kept").isFalse();
+    }
+
     // ---------------------------------------------------------------- the clock stepping back
 
     @ParameterizedTest

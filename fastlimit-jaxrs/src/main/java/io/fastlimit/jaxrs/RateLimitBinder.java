@@ -79,6 +79,13 @@ final class RateLimitBinder implements DynamicFeature {
                     owner + " (the class of resource method " + where + ")", headerResolvers);
             rules.add(claim(rule, owner, !onClass.name().isEmpty()));
         }
+        for (RateLimitRule rule : rules) {
+            try {
+                limiter.register(rule); // a rule of the same name with other limits fails the start
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("@RateLimit on " + where + ": " + e.getMessage(), e);
+            }
+        }
         RateLimitFilter filter;
         if (remoteAddress != null) {
             filter = new RateLimitFilter(limiter, List.copyOf(rules), users, remoteAddress);

@@ -121,6 +121,13 @@ class StartupTest {
     }
 
     @Test
+    void aNameTheLimiterAlreadyCountsWithOtherRatesFailsTheStart() {
+        limiter.register(io.fastlimit.rules.RateLimitRule.ip("reports", "5/min")); // as a servlet filter would
+        assertStartFails(app(ReportsA.class), "@RateLimit on io.fastlimit.jaxrs.StartupTest$ReportsA#get()",
+                "Rule 'reports' is used with other limits");
+    }
+
+    @Test
     void aSoundApplicationStarts() throws Exception {
         try (JerseyServer server = JerseyServer.start(Map.of("app", app(ReportsA.class, Shop.Items.class)))) {
             assertThat(server.port()).isPositive();

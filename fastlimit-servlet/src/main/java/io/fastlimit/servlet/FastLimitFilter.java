@@ -167,6 +167,16 @@ public final class FastLimitFilter implements Filter {
                 SharedLimiter shared = SharedLimiter.acquire(context, filterName, rule.name(), limiterParams, System.getenv());
                 active = new Active(shared.limiter(), rule, users, blocked, shared, context);
             }
+            try {
+                active.limiter.register(active.rule); // a rule of the same name with other limits fails the start
+            } catch (IllegalArgumentException e) {
+                Active failed = active;
+                active = null;
+                if (failed.shared != null) {
+                    failed.shared.release(failed.context, failed.rule.name());
+                }
+                throw e;
+            }
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ServletException("FastLimitFilter '" + filterName + "' cannot start: " + e.getMessage(), e);
         }

@@ -66,6 +66,18 @@ class EmbeddedFilterTest {
     }
 
     @Test
+    void twoFiltersOfOneRuleNameWithOtherLimitsStopTheStart() throws Exception {
+        try (FastLimit limiter = FastLimit.builder().build()) {
+            assertThatThrownBy(() -> TestServer.embedded(context -> {
+                context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("api", "5/min"))),
+                        "/*", TestServer.ALL_DISPATCHES);
+                context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("api", "100/min"))),
+                        "/login", TestServer.ALL_DISPATCHES);
+            })).satisfies(e -> assertThat(messages(e)).contains("Rule 'api' is used with other limits"));
+        }
+    }
+
+    @Test
     void whenTheBackendIsDownFailOpenLetsRequestsThroughWithoutHeaders() throws Exception {
         try (FastLimit limiter = FastLimit.builder().backend(new DownBackend()).failurePolicy(FailurePolicy.OPEN).build();
              TestServer server = TestServer.embedded(context -> context.addFilter(

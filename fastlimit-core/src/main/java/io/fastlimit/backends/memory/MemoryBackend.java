@@ -58,8 +58,9 @@ public final class MemoryBackend implements Backend {
      * map only under its monitor, and is then marked `removed`; a thread that found it before that
      * sees the mark once it holds the monitor and looks the key up again. So no request is ever
      * counted against a state the map no longer holds, which keeps limits exact while the sweep and
-     * the eviction below run concurrently with requests. A changed bucket list for a key replaces the
-     * state the same way. Lock order: a thread holds at most one KeyState monitor, and takes the
+     * the eviction below run concurrently with requests. Other buckets for a key than its state counts
+     * (two rules of one name with different rates, or rates changed at run time) are counted under a
+     * variant key that names them, as Redis counts them in another key. Lock order: a thread holds at most one KeyState monitor, and takes the
      * eviction lock only while holding none (it may then take KeyState monitors, one at a time).
      *
      * Hot path (an existing key, allowed or blocked): one clock read, one volatile read (is a sweep
@@ -107,6 +108,9 @@ public final class MemoryBackend implements Backend {
      * 200,000 such keys on JDK 17: within 2% above those counts (168, 192, 176, 267 bytes). Measured
      * with ThreadMXBean on JDK 17: the hot path allocates 48 bytes per call, the result.
      */
+
+    /** Separates a key from the rates of a variant (see variantKey); never part of a limiter's key. */
+    private static final char VARIANT_MARK = '\u0000';
 
     /** Keys held at most unless {@link Builder#maxKeys(int)} says otherwise. */
     public static final int DEFAULT_MAX_KEYS = 200_000;
@@ -195,7 +199,11 @@ public final class MemoryBackend implements Backend {
             boolean same = buckets.size() == 1 ? state.matches(buckets.get(0)) : state.matches(buckets);
             if (!state.removed && same) {
                 state.refund(clock.millis(), cost, budget);
+                return;
             }
+        }
+        if (!isVariant(key)) {
+            refund(variantKey(key, null, buckets), buckets, cost);
         }
     }
 
@@ -209,6 +217,26 @@ public final class MemoryBackend implements Backend {
                     return;
                 }
             }
+        }
+    }
+
+    /** Forgets {@code key}'s state for {@code buckets}, under the key or its variant, leaving other rates' counts. */
+    @Override
+    public void reset(String key, List<BucketConfig> buckets) {
+        Objects.requireNonNull(key, "key");
+        for (KeyState state = states.get(key); state != null; state = states.get(key)) {
+            synchronized (state) {
+                if (!state.removed) {
+                    if (state.matches(buckets)) {
+                        unlink(key, state);
+                        return;
+                    }
+                    break;
+                }
+            }
+        }
+        if (!isVariant(key)) {
+            reset(variantKey(key, null, buckets));
         }
     }
 
@@ -280,6 +308,10 @@ public final class MemoryBackend implements Backend {
         for (;;) {
             KeyState state = states.get(key);
             if (state == null) {
+                if (!isVariant(key) && states.containsKey(variantKey(key, bucket, buckets))) {
+                    // this rate went to the variant while the key held another: it stays counted there
+                    return check(variantKey(key, bucket, buckets), bucket, buckets, cost);
+                }
                 state = insert(key, bucket != null ? Bucket.create(bucket) : KeyState.create(buckets), nowMs);
             }
             long neededBytes;
@@ -294,14 +326,19 @@ public final class MemoryBackend implements Backend {
                         return result;
                     }
                     neededBytes = state.growthBytes(state.lastSeenMs());
+                    keptBytes = ByteBudget.entryBytes(key) + state.bytes();
                 } else {
-                    KeyState fresh = bucket != null ? Bucket.create(bucket) : KeyState.create(buckets);
-                    neededBytes = replace(key, state, fresh, bytesFrom);
-                    if (neededBytes == 0) {
-                        continue;
-                    }
+                    neededBytes = -1;
+                    keptBytes = 0;
                 }
-                keptBytes = ByteBudget.entryBytes(key) + state.bytes();
+            }
+            if (neededBytes < 0) {
+                // other rates than this key's state counts (two rules of one name, or changed rates):
+                // counted apart, as Redis counts them in another key; checked holding no monitor
+                if (isVariant(key)) {
+                    throw new IllegalArgumentException("Invalid key: it contains a NUL character");
+                }
+                return check(variantKey(key, bucket, buckets), bucket, buckets, cost);
             }
             // No room in the budget for what this key needs: make some, holding no monitor (lock order).
             if (!makeRoom(nowMs, false, neededBytes, state, keptBytes)) {
@@ -324,20 +361,17 @@ public final class MemoryBackend implements Backend {
     }
 
     /**
-     * Replaces a state whose buckets no longer match, under the monitor of {@code stale}, once
-     * {@code bytesFrom} has room for the difference; returns 0 when done, else the bytes to make room for.
+     * Where {@code key} is counted for buckets other than those its state was created with (two
+     * rules of one name with different rates, or a rule whose rates changed): a key of its own that
+     * names the rates, as Redis keys do, so each rate keeps its count and the backends agree. Built
+     * only in that rare case.
      */
-    private long replace(String key, KeyState stale, KeyState fresh, ByteBudget bytesFrom) {
-        long extraBytes = fresh.bytes() - stale.bytes();
-        if (extraBytes > 0 && !bytesFrom.tryReserve(extraBytes)) {
-            return extraBytes;
-        }
-        if (extraBytes < 0) {
-            budget.release(-extraBytes);
-        }
-        states.replace(key, stale, fresh); // always succeeds: stale is held and not removed
-        stale.removed = true;
-        return 0;
+    private static String variantKey(String key, BucketConfig bucket, List<BucketConfig> buckets) {
+        return key + VARIANT_MARK + (bucket != null ? bucket : buckets.size() == 1 ? buckets.get(0) : buckets);
+    }
+
+    private static boolean isVariant(String key) {
+        return key.indexOf(VARIANT_MARK) >= 0;
     }
 
     /** Drops {@code state} from the map; called under its monitor, when it is not removed. */

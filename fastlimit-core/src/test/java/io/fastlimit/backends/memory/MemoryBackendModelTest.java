@@ -96,7 +96,7 @@ class MemoryBackendModelTest {
                     : 1 + random.nextInt((int) Math.max(1, 8 * limit * Math.max(slotMs, windowMs / STEPS) / windowMs));
             BackendResult actual = backend.checkAndIncrement(key, buckets, cost);
             latestMs = Math.max(latestMs, clock.millis());
-            BackendResult expected = expected(models, latestMs, cost);
+            BackendResult expected = expected(models, latestMs, clock.millis(), cost);
             assertThat(actual).as("run %d step %d %s cost %d at +%d ms", run, step, buckets, cost,
                     clock.millis() - ManualClock.DEFAULT_START_MS).isEqualTo(expected);
             if (actual.allowed() && random.nextInt(8) == 0) {
@@ -142,7 +142,7 @@ class MemoryBackendModelTest {
             int cost = 1 + random.nextInt((int) maxLimit);
             BackendResult actual = backend.checkAndIncrement("test:model:ip:{1.2.3.4}", buckets, cost);
             latestMs = Math.max(latestMs, clock.millis());
-            BackendResult expected = expected(models, latestMs, cost);
+            BackendResult expected = expected(models, latestMs, clock.millis(), cost);
             assertThat(actual).as("run %d step %d %s cost %d at +%d ms", run, step, buckets, cost,
                     clock.millis() - ManualClock.DEFAULT_START_MS).isEqualTo(expected);
             int move = random.nextInt(10);
@@ -159,8 +159,12 @@ class MemoryBackendModelTest {
         }
     }
 
-    /** What the backend should answer at {@code nowMs}, applying the request to the models. */
-    private static BackendResult expected(List<Model> models, long nowMs, int cost) {
+    /**
+     * What the backend should answer at the key's time {@code nowMs}, applying the request to the
+     * models; a wait is told on the clock, {@code clockMs}, which may lag the key's time after it
+     * stepped back.
+     */
+    private static BackendResult expected(List<Model> models, long nowMs, long clockMs, int cost) {
         Model worst = null;
         long worstWait = 0;
         for (Model m : models) {
@@ -176,7 +180,8 @@ class MemoryBackendModelTest {
             }
         }
         if (worst != null) {
-            return new BackendResult(false, worst.limit, worst.available(nowMs), worst.resetMs(nowMs), worstWait);
+            return new BackendResult(false, worst.limit, worst.available(nowMs), worst.resetMs(nowMs),
+                    worstWait + (nowMs - clockMs));
         }
         Model tightest = null;
         for (Model m : models) {

@@ -409,7 +409,8 @@ class MemoryBackendTest {
         assertThat(backend.checkAndIncrement(key, bucket, 1).remaining()).isEqualTo(1);
         assertThat(backend.checkAndIncrement(key, bucket, 1).remaining()).isZero();
         BackendResult blocked = backend.checkAndIncrement(key, bucket, 1);
-        assertThat(blocked).isEqualTo(atT0);
+        assertThat(blocked).as("as at T0, the wait told on the clock, an hour behind the key")
+                .isEqualTo(new BackendResult(false, atT0.limit(), atT0.remaining(), atT0.resetMs(), atT0.retryAfterMs() + 3_600_000));
         // a key first seen in the past works as usual
         assertThat(backend.checkAndIncrement("test:rule:ip:{5.6.7.8}", bucket, 1).remaining()).isEqualTo(4);
 
@@ -481,16 +482,22 @@ class MemoryBackendTest {
     }
 
     @Test
-    void aKeyCanMoveBetweenOneRateAndSeveral() {
+    void oneRateAndSeveralOnOneKeyAreCountedApart() {
         MemoryBackend backend = MemoryBackend.builder().clock(clock).build();
         String key = "test:rule:ip:{1.2.3.4}";
         BucketConfig perMinute = bucket("5/min", Algorithm.TOKEN_BUCKET);
         backend.checkAndIncrement(key, perMinute, 5);
         List<BucketConfig> two = List.of(perMinute, bucket("100/hour", Algorithm.TOKEN_BUCKET));
-        assertThat(backend.checkAndIncrement(key, two, 1).remaining()).as("a fresh state").isEqualTo(4);
+        assertThat(backend.checkAndIncrement(key, two, 1).remaining()).as("a state of its own").isEqualTo(4);
         assertThat(backend.checkAndIncrement(key, two, 4).remaining()).isZero();
-        assertThat(backend.checkAndIncrement(key, perMinute, 1).remaining()).as("a fresh state").isEqualTo(4);
-        assertThat(backend.size()).isEqualTo(1);
+        assertThat(backend.checkAndIncrement(key, perMinute, 1).allowed()).as("the first state kept its count").isFalse();
+        assertThat(backend.size()).isEqualTo(2);
+
+        clock.advanceMillis(3_600_000); // both idle: swept; the two rates come back in the other order
+        backend.checkAndIncrement("test:rule:ip:{5.6.7.8}", perMinute, 1);
+        assertThat(backend.checkAndIncrement(key, two, 5).remaining()).isZero();
+        assertThat(backend.checkAndIncrement(key, perMinute, 2).remaining()).isEqualTo(3);
+        assertThat(backend.checkAndIncrement(key, two, 1).allowed()).as("still its own count").isFalse();
     }
 
     private static BucketConfig bucket(String rate, Algorithm algorithm) {
