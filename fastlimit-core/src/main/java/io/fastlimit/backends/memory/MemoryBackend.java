@@ -191,19 +191,21 @@ public final class MemoryBackend implements Backend {
     @Override
     public void refund(String key, List<BucketConfig> buckets, int cost) {
         Objects.requireNonNull(key, "key");
-        KeyState state = states.get(key);
-        if (state == null || cost < 1) {
+        if (cost < 1) {
             return;
         }
-        synchronized (state) {
-            boolean same = buckets.size() == 1 ? state.matches(buckets.get(0)) : state.matches(buckets);
-            if (!state.removed && same) {
-                state.refund(clock.millis(), cost, budget);
-                return;
+        KeyState state = states.get(key);
+        if (state != null) {
+            synchronized (state) {
+                boolean same = buckets.size() == 1 ? state.matches(buckets.get(0)) : state.matches(buckets);
+                if (!state.removed && same) {
+                    state.refund(clock.millis(), cost, budget);
+                    return;
+                }
             }
         }
         if (!isVariant(key)) {
-            refund(variantKey(key, null, buckets), buckets, cost);
+            refund(variantKey(key, null, buckets), buckets, cost); // counted apart, if anywhere
         }
     }
 
