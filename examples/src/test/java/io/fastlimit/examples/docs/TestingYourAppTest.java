@@ -107,7 +107,7 @@ class TestingYourAppTest {
     // tag::clear-all[]
     @Test
     void clearAllForgetsEveryBucket() {
-        RateLimitRule rule = RateLimitRule.ip("api", "1/min");
+        RateLimitRule rule = RateLimitRule.ip("search", "1/min");
         limiter.check(rule, ClientRequest.of("203.0.113.7"));
         limiter.backend().clearAll();                               // as between tests sharing one limiter
         assertThat(limiter.check(rule, ClientRequest.of("203.0.113.7")).allowed()).isTrue();
