@@ -1,6 +1,8 @@
 package io.fastlimit;
 
 import io.fastlimit.backends.Backend;
+import io.fastlimit.backends.BackendFactory;
+import io.fastlimit.backends.BackendUrls;
 import io.fastlimit.backends.BackendResult;
 import io.fastlimit.backends.memory.MemoryBackend;
 import io.fastlimit.rules.BucketConfig;
@@ -10,7 +12,6 @@ import io.fastlimit.rules.Scope;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.InvocationTargetException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -79,7 +82,8 @@ public final class FastLimit implements AutoCloseable {
 
     private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9._:/\\-]{1,64}");
 
-    private static final String REDIS_BACKEND_CLASS = "io.fastlimit.backends.redis.RedisBackend";
+    /** The schemes of io.fastlimit:fastlimit-redis, named when that module is missing. */
+    private static final Set<String> REDIS_SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel");
 
     private final Backend backend;
     private final boolean ownsBackend;
@@ -805,41 +809,41 @@ public final class FastLimit implements AutoCloseable {
                 return new FastLimit(this, backend, false);
             }
             if (redisUrl != null) {
-                return new FastLimit(this, redisBackend(redisUrl, keyPrefix), true);
+                return new FastLimit(this, backendFor(redisUrl, keyPrefix), true);
             }
             return new FastLimit(this, MemoryBackend.builder().clock(clock).build(), true);
         }
 
-        private static Backend redisBackend(String url, String keyPrefix) {
-            try {
-                Class.forName("org.redisson.api.RedissonClient");
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("A Redis URL is set (" + redactPassword(url) + ") but Redisson is not on the"
-                        + " class path: add the dependency org.redisson:redisson to your application");
-            }
-            Class<?> type;
-            try {
-                type = Class.forName(REDIS_BACKEND_CLASS);
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("A Redis URL is set (" + redactPassword(url) + ") but "
-                        + REDIS_BACKEND_CLASS + " is not on the class path: this fastlimit-core has no Redis backend");
-            }
-            try {
-                return (Backend) type.getMethod("fromUrl", String.class, String.class).invoke(null, url, keyPrefix);
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException runtime) {
-                    throw runtime;
+        /**
+         * The backend for {@code url}, made by the {@link BackendFactory} that claims its scheme, found
+         * with {@link ServiceLoader} through this class's loader and the thread's context loader (a
+         * webapp may hold the backend module while a container holds the core).
+         */
+        private static Backend backendFor(String url, String keyPrefix) {
+            String scheme = BackendUrls.scheme(url);
+            for (ClassLoader loader : new ClassLoader[] {FastLimit.class.getClassLoader(),
+                    Thread.currentThread().getContextClassLoader()}) {
+                if (loader == null) {
+                    continue;
                 }
-                throw new IllegalStateException("Cannot connect to Redis at " + redactPassword(url) + ": " + cause, cause);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("Cannot create the Redis backend: " + e, e);
+                for (BackendFactory factory : ServiceLoader.load(BackendFactory.class, loader)) {
+                    if (factory.schemes().contains(scheme)) {
+                        return factory.create(url, keyPrefix);
+                    }
+                }
             }
+            if (REDIS_SCHEMES.contains(scheme)) {
+                throw new IllegalStateException("A Redis URL is set (" + BackendUrls.redact(url) + ") but the Redis backend"
+                        + " is not on the class path: add the dependency io.fastlimit:fastlimit-redis to your application");
+            }
+            throw new IllegalArgumentException("Invalid backend URL '" + BackendUrls.redact(url) + "': no backend on the"
+                    + " class path handles the scheme '" + scheme + "'; expected redis://, rediss:// or redis-sentinel://"
+                    + " with io.fastlimit:fastlimit-redis");
         }
 
-        /** {@code redis://user:secret@host} → {@code redis://user:***@host}, for messages and logs. */
+        /** {@code redis://user:secret@host} → {@code redis://user:***@host}, for messages and logs; see {@link BackendUrls#redact}. */
         public static String redactPassword(String url) {
-            return url == null ? null : url.replaceAll("(://[^:@/]*:)[^@/]*@", "$1***@");
+            return BackendUrls.redact(url);
         }
 
         /**

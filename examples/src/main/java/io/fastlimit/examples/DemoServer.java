@@ -49,7 +49,7 @@ import java.util.logging.Logger;
  * {@code FASTLIMIT_REDIS_URL} is set; the other {@code FASTLIMIT_*} variables apply too.
  *
  * <pre>
- * ./mvnw -q -pl examples -am test-compile exec:java
+ * ./mvnw -q -pl examples -am compile exec:java
  * for i in 1 2 3 4 5 6; do curl -s -o /dev/null -w '%{http_code}\n' localhost:8080/servlet/hello; done
  * </pre>
  */

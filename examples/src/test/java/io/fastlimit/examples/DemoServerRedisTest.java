@@ -1,8 +1,8 @@
 package io.fastlimit.examples;
 
 import io.fastlimit.backends.redis.RedisBackend;
-import io.fastlimit.testing.RedisExtension;
-import io.fastlimit.testing.RedisServer;
+import io.fastlimit.testing.redis.RedisExtension;
+import io.fastlimit.testing.redis.RedisServer;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeEach;

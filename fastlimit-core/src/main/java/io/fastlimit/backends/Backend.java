@@ -13,8 +13,8 @@ import java.util.concurrent.CompletionStage;
  * key, exactly as many are allowed as the bucket holds. A blocked request consumes nothing.
  *
  * <p>To write your own backend implement {@link #checkAndIncrement(String, List, int)}, and run the
- * contract suite {@code io.fastlimit.backends.BackendContractTest} from the {@code fastlimit-core}
- * test-jar against it.
+ * contract suite {@code io.fastlimit.testing.contract.BackendContractTest} of {@code fastlimit-test}
+ * against it.
  */
 public interface Backend extends AutoCloseable {
 

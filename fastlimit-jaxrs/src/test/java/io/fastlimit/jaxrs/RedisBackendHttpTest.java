@@ -2,7 +2,7 @@ package io.fastlimit.jaxrs;
 
 import io.fastlimit.backends.Backend;
 import io.fastlimit.backends.redis.RedisBackend;
-import io.fastlimit.testing.RedisExtension;
+import io.fastlimit.testing.redis.RedisExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

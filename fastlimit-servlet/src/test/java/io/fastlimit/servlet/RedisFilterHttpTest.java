@@ -3,7 +3,7 @@ package io.fastlimit.servlet;
 import io.fastlimit.FastLimit;
 import io.fastlimit.backends.redis.RedisBackend;
 import io.fastlimit.testing.ManualClock;
-import io.fastlimit.testing.RedisExtension;
+import io.fastlimit.testing.redis.RedisExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

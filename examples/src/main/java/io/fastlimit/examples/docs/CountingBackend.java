@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A backend that counts the checks another backend allows and blocks, for metrics. A backend of
  * your own (a database, a cache the application already runs) implements the same methods; run the
- * contract suite {@code io.fastlimit.backends.BackendContractTest} of the fastlimit-core test-jar
+ * contract suite {@code io.fastlimit.testing.contract.BackendContractTest} of fastlimit-test
  * against it, as {@code CountingBackendContractTest} does.
  */
 public final class CountingBackend implements Backend {

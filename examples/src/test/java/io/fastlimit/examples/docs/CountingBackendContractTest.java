@@ -1,12 +1,12 @@
 package io.fastlimit.examples.docs;
 
 import io.fastlimit.backends.Backend;
-import io.fastlimit.backends.BackendContractTest;
+import io.fastlimit.testing.contract.BackendContractTest;
 import io.fastlimit.backends.memory.MemoryBackend;
 import io.fastlimit.testing.ManualClock;
 
 // tag::contract[]
-/** Every behaviour a backend must show, from the fastlimit-core test-jar, run against CountingBackend. */
+/** Every behaviour a backend must show, from fastlimit-test, run against CountingBackend. */
 class CountingBackendContractTest extends BackendContractTest {
 
     @Override

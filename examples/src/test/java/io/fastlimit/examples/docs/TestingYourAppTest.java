@@ -4,6 +4,7 @@ import io.fastlimit.ClientRequest;
 import io.fastlimit.FastLimit;
 import io.fastlimit.RateLimitDecision;
 import io.fastlimit.rules.RateLimitRule;
+import io.fastlimit.testing.ManualClock;
 import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.specification.RequestSpecification;
 import org.eclipse.jetty.server.Server;
@@ -11,11 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,33 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TestingYourAppTest {
 
     // tag::clock[]
-    /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
-        private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
+    private final ManualClock clock = new ManualClock();            // moves only when the test says so
     // end::clock[]
 
     // tag::setup[]
-    private final TestClock clock = new TestClock();
     private final FastLimit limiter = FastLimit.builder().clock(clock).build();   // memory backend on the test clock
     private Server server;
     private RequestSpecification app;
