@@ -692,8 +692,8 @@ class FastLimitTest {
         assertThat(limiter.keyPrefix()).isEqualTo("shop");
         assertThat(limiter.clientIp(withHeaders("10.9.9.9", Map.of("Forwarded", "for=203.0.113.8"), null)))
                 .isEqualTo("203.0.113.8");
-        assertThat(FastLimit.Builder.SETTINGS).contains("redis-url", "client-ip-header");
-        assertThat(FastLimit.Builder.envVariable("client-ip-header")).isEqualTo("FASTLIMIT_CLIENT_IP_HEADER");
+        assertThat(FastLimitSettings.NAMES).contains("redis-url", "client-ip-header");
+        assertThat(FastLimitSettings.envVariable("client-ip-header")).isEqualTo("FASTLIMIT_CLIENT_IP_HEADER");
         assertThatThrownBy(() -> FastLimit.builder().set("colour", "blue"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'colour'").hasMessageContaining("key-prefix");
     }

@@ -1,10 +1,10 @@
 package io.fastlimit.servlet;
 
 import io.fastlimit.Algorithm;
-import io.fastlimit.FailurePolicy;
 import io.fastlimit.FastLimit;
+import io.fastlimit.FastLimitSettings;
 import io.fastlimit.HeaderIdentityResolver;
-import io.fastlimit.HeaderStyle;
+import io.fastlimit.backends.BackendUrls;
 import io.fastlimit.rules.RateLimitRule;
 
 import java.lang.reflect.InvocationTargetException;
@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -38,17 +37,9 @@ final class FilterSettings {
     static final String IP_CEILING = "ip-ceiling";
     static final String COST = "cost";
     static final String NAME = "name";
-    static final String ALGORITHM = "algorithm";
+    static final String ALGORITHM = FastLimitSettings.ALGORITHM;
 
-    static final String REDIS_URL = "redis-url";
-    static final String KEY_PREFIX = "key-prefix";
-    static final String HEADERS = "headers";
-    static final String DRY_RUN = "dry-run";
-    static final String EXEMPT_IPS = "exempt-ips";
-    static final String TRUSTED_PROXIES = "trusted-proxies";
-    static final String CLIENT_IP_HEADER = "client-ip-header";
-    static final String IPV6_PREFIX = "ipv6-prefix";
-    static final String FAILURE_POLICY = "failure-policy";
+    static final String REDIS_URL = FastLimitSettings.REDIS_URL;
 
     static final String USER_RESOLVER = "user-resolver";
     static final String USER_ATTRIBUTE = "user-attribute";
@@ -56,9 +47,16 @@ final class FilterSettings {
 
     static final List<String> RULE_PARAMS = List.of(IP, USER, HEADER, HEADER_NAME, HEADER_RESOLVER, IP_CEILING, COST,
             NAME, ALGORITHM);
-    static final List<String> LIMITER_PARAMS = List.of(REDIS_URL, KEY_PREFIX, HEADERS, DRY_RUN, EXEMPT_IPS,
-            TRUSTED_PROXIES, CLIENT_IP_HEADER, IPV6_PREFIX, FAILURE_POLICY);
+    /**
+     * The limiter's settings by name ({@link FastLimitSettings#NAMES}), but for {@code algorithm}: on a
+     * filter that is its rule's own, while {@code FASTLIMIT_ALGORITHM} sets the limiter's default.
+     */
+    static final List<String> LIMITER_PARAMS = FastLimitSettings.NAMES.stream()
+            .filter(name -> !name.equals(FastLimitSettings.ALGORITHM))
+            .toList();
     static final List<String> FILTER_PARAMS = List.of(USER_RESOLVER, USER_ATTRIBUTE, BLOCKED_HANDLER);
+
+    private static final String REDIS_URL_VARIABLE = FastLimitSettings.envVariable(REDIS_URL);
 
     /** What a rule name may contain; anything else in a filter name becomes {@code _}. */
     private static final int MAX_RULE_NAME_LENGTH = 128;
@@ -145,7 +143,7 @@ final class FilterSettings {
             rule.headerResolver(instantiate(filterName, params, HEADER_RESOLVER, HeaderIdentityResolver.class, loader));
         }
         if (params.containsKey(IP_CEILING)) {
-            boolean ceiling = parse(filterName, params, IP_CEILING, params.get(IP_CEILING), FastLimit.Builder::parseBoolean);
+            boolean ceiling = parse(filterName, params, IP_CEILING, params.get(IP_CEILING), FastLimitSettings::parseBoolean);
             if (ceiling && !params.containsKey(IP)) {
                 throw invalid(filterName, IP_CEILING, params.get(IP_CEILING), new IllegalArgumentException(
                         "the ceiling is the ip rate, and the filter has none: set the init-param ip too"));
@@ -190,9 +188,9 @@ final class FilterSettings {
             return builder.build();
         } catch (RuntimeException e) {
             String source = limiterParams.containsKey(REDIS_URL)
-                    ? "init-param " + REDIS_URL + "='" + redactPassword(limiterParams.get(REDIS_URL)) + "'"
-                    : env.get("FASTLIMIT_REDIS_URL") != null
-                    ? "FASTLIMIT_REDIS_URL='" + redactPassword(env.get("FASTLIMIT_REDIS_URL")) + "'"
+                    ? "init-param " + REDIS_URL + "='" + BackendUrls.redact(limiterParams.get(REDIS_URL)) + "'"
+                    : env.get(REDIS_URL_VARIABLE) != null
+                    ? REDIS_URL_VARIABLE + "='" + BackendUrls.redact(env.get(REDIS_URL_VARIABLE)) + "'"
                     : "its settings";
             throw new IllegalArgumentException("Cannot build the limiter of filter '" + filterName + "' from "
                     + source + ": " + e.getMessage(), e);
@@ -248,11 +246,6 @@ final class FilterSettings {
         }
     }
 
-    /** {@code redis://user:secret@host} → {@code redis://user:***@host}, for messages. */
-    static String redactPassword(String url) {
-        return FastLimit.Builder.redactPassword(url);
-    }
-
     private static <T> T parse(String filterName, Map<String, String> params, String param, String value,
                                Function<String, T> parser) {
         try {
@@ -271,7 +264,7 @@ final class FilterSettings {
     }
 
     private static IllegalArgumentException invalid(String filterName, String param, String value, Exception cause) {
-        String shown = param.equals(REDIS_URL) ? redactPassword(value) : value;
+        String shown = param.equals(REDIS_URL) ? BackendUrls.redact(value) : value;
         return new IllegalArgumentException("Invalid init-param " + param + "='" + shown + "' of filter '"
                 + filterName + "': " + cause.getMessage(), cause);
     }
@@ -309,8 +302,8 @@ final class FilterSettings {
     static IllegalArgumentException conflict(String param, String filterA, String valueA, String filterB, String valueB) {
         boolean secret = param.equals(REDIS_URL);
         return new IllegalArgumentException("Init-param " + param + " differs between filters '" + filterA + "' ('"
-                + (secret ? redactPassword(valueA) : valueA) + "') and '" + filterB + "' ('"
-                + (secret ? redactPassword(valueB) : valueB) + "'): the FastLimitFilters of one webapp share one"
+                + (secret ? BackendUrls.redact(valueA) : valueA) + "') and '" + filterB + "' ('"
+                + (secret ? BackendUrls.redact(valueB) : valueB) + "'): the FastLimitFilters of one webapp share one"
                 + " limiter, so its settings (" + String.join(", ", LIMITER_PARAMS) + ") must be set alike or on"
                 + " one filter only");
     }
