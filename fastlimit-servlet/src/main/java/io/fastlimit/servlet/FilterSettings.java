@@ -5,6 +5,7 @@ import io.fastlimit.FastLimit;
 import io.fastlimit.FastLimitSettings;
 import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.backends.BackendUrls;
+import io.fastlimit.internal.RuleNames;
 import io.fastlimit.rules.RateLimitRule;
 
 import java.lang.reflect.InvocationTargetException;
@@ -58,8 +59,8 @@ final class FilterSettings {
 
     private static final String REDIS_URL_VARIABLE = FastLimitSettings.envVariable(REDIS_URL);
 
-    /** What a rule name may contain; anything else in a filter name becomes {@code _}. */
-    private static final int MAX_RULE_NAME_LENGTH = 128;
+    /** The rule name of a filter that has no name. */
+    private static final String DEFAULT_RULE_NAME = "fastlimit";
 
     private FilterSettings() {
     }
@@ -198,21 +199,12 @@ final class FilterSettings {
     }
 
     /**
-     * A stable rule name from a filter name: characters outside {@code [A-Za-z0-9._/-]} become
-     * {@code _}, and the result is cut to 128 characters.
+     * A stable rule name from a filter name, made as every adapter makes one ({@link RuleNames#fromText}):
+     * characters outside {@code [A-Za-z0-9._/-]} become {@code _}, and a name past 128 characters is cut
+     * and ends in a checksum of the whole. A filter without a name gets {@code fastlimit}.
      */
     static String ruleName(String filterName) {
-        if (filterName == null || filterName.isEmpty()) {
-            return "fastlimit";
-        }
-        StringBuilder name = new StringBuilder(Math.min(filterName.length(), MAX_RULE_NAME_LENGTH));
-        for (int i = 0; i < filterName.length() && name.length() < MAX_RULE_NAME_LENGTH; i++) {
-            char c = filterName.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '/' || c == '-';
-            name.append(allowed ? c : '_');
-        }
-        return name.toString();
+        return filterName == null || filterName.isEmpty() ? DEFAULT_RULE_NAME : RuleNames.fromText(filterName);
     }
 
     /**
