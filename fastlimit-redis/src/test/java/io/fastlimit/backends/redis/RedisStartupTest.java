@@ -70,8 +70,9 @@ class RedisStartupTest {
     }
 
     private void startsDownThenHeals(String url, Runnable bringRedisBack) {
-        RedisBackend backend = RedisBackend.builder().url(url).timeout(Duration.ofMillis(200)).testClock(clock).build();
-        try (FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build()) {
+        // the limiter leaves a backend it was given open: closing it stops the Redis client and its reconnects
+        try (RedisBackend backend = RedisBackend.builder().url(url).timeout(Duration.ofMillis(200)).testClock(clock).build();
+             FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build()) {
             RateLimitDecision whileDown = limiter.check(rule, client);
             assertThat(whileDown.limited()).as("the failure policy answers while Redis is down").isFalse();
             assertThat(whileDown.allowed()).isTrue();
