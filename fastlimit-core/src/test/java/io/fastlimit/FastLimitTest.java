@@ -7,6 +7,7 @@ import io.fastlimit.rules.BucketConfig;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.testing.ManualClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@ExtendWith(QuietLogs.class) // the warnings of backends and resolvers that fail on purpose
 class FastLimitTest {
 
     /** 2030-01-01T00:01:00.000Z: the start of a minute, so fixed windows are easy to reason about. */

@@ -5,11 +5,13 @@ import io.fastlimit.FastLimit;
 import io.fastlimit.RateLimitDecision;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.testing.ManualClock;
+import io.fastlimit.testing.logging.QuietLogs;
 import io.fastlimit.testing.redis.RedisCluster;
 import io.fastlimit.testing.redis.RedisSentinel;
 import io.fastlimit.testing.redis.RedisServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the failure policy answers meanwhile, and the limits live in Redis once it is reachable, without a
  * restart.
  */
+@ExtendWith(QuietLogs.class) // the warnings of a Redis that is down on purpose
 class RedisStartupTest {
 
     private final ManualClock clock = new ManualClock();
