@@ -5,7 +5,6 @@ import io.fastlimit.backends.BackendFactory;
 import io.fastlimit.backends.BackendUrls;
 import io.fastlimit.backends.BackendResult;
 import io.fastlimit.backends.memory.MemoryBackend;
-import io.fastlimit.internal.HeaderNames;
 import io.fastlimit.rules.BucketConfig;
 import io.fastlimit.rules.Rate;
 import io.fastlimit.rules.RateLimitRule;
@@ -688,7 +687,7 @@ public final class FastLimit implements AutoCloseable {
 
         /** The header trusted proxies write: {@code X-Forwarded-For} (default) or RFC 7239 {@code Forwarded}. */
         public Builder clientIpHeader(String headerName) {
-            if (!HeaderNames.isValid(headerName)) {
+            if (!io.fastlimit.internal.HeaderNames.isValid(headerName)) {
                 throw new IllegalArgumentException("Invalid client IP header '" + headerName
                         + "': expected a header name such as X-Forwarded-For or Forwarded");
             }
