@@ -38,7 +38,7 @@ final class FilterSettings {
     static final String IP_CEILING = "ip-ceiling";
     static final String COST = "cost";
     static final String NAME = "name";
-    static final String ALGORITHM = FastLimitSettings.ALGORITHM;
+    static final String ALGORITHM = "algorithm";
 
     static final String REDIS_URL = FastLimitSettings.REDIS_URL;
 
