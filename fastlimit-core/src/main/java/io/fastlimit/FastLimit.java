@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -688,7 +687,7 @@ public final class FastLimit implements AutoCloseable {
 
         /** The header trusted proxies write: {@code X-Forwarded-For} (default) or RFC 7239 {@code Forwarded}. */
         public Builder clientIpHeader(String headerName) {
-            if (headerName == null || !headerName.matches("[!#$%&'*+.^_`|~0-9A-Za-z\\-]{1,256}")) {
+            if (!io.fastlimit.internal.HeaderNames.isValid(headerName)) {
                 throw new IllegalArgumentException("Invalid client IP header '" + headerName
                         + "': expected a header name such as X-Forwarded-For or Forwarded");
             }
@@ -709,90 +708,26 @@ public final class FastLimit implements AutoCloseable {
         }
 
         /**
-         * The settings {@link #set(String, String)} takes by name, as written in {@code web.xml}
-         * init-params; each is also read by {@link #env(Map)} from {@code FASTLIMIT_} and the name in
-         * upper case with underscores ({@code key-prefix} from {@code FASTLIMIT_KEY_PREFIX}).
-         */
-        public static final List<String> SETTINGS = List.of("redis-url", "algorithm", "key-prefix", "headers",
-                "dry-run", "exempt-ips", "trusted-proxies", "client-ip-header", "ipv6-prefix", "failure-policy");
-
-        /**
-         * Applies one setting written as text, as configuration files and the environment hold them:
-         * <ul>
-         *   <li>{@code redis-url}: {@link #redisUrl}</li>
-         *   <li>{@code algorithm}: {@code sliding_window}, {@code fixed_window}, {@code token_bucket},
-         *       {@code sliding_window_counter}</li>
-         *   <li>{@code key-prefix}: {@link #keyPrefix}</li>
-         *   <li>{@code headers}: {@code x-ratelimit}, {@code ietf}, {@code none}</li>
-         *   <li>{@code dry-run}: {@code true}/{@code false} (also 1/0, yes/no, on/off)</li>
-         *   <li>{@code exempt-ips}: addresses and CIDR ranges separated by commas or spaces</li>
-         *   <li>{@code trusted-proxies}: a number of hops ({@link #trustedProxies(int)}), or addresses and
-         *       CIDR ranges separated by commas or spaces ({@link #trustedProxies(String...)})</li>
-         *   <li>{@code client-ip-header}: {@code X-Forwarded-For} or {@code Forwarded}</li>
-         *   <li>{@code ipv6-prefix}: a prefix length, {@code 64} or {@code /64}, {@link #ipv6Prefix}</li>
-         *   <li>{@code failure-policy}: {@code open}, {@code closed}, {@code local}</li>
-         * </ul>
+         * Applies one setting written as text, by its name as {@code web.xml} init-params write it
+         * ({@code key-prefix}, {@code trusted-proxies}, …); {@link FastLimitSettings} lists the names and
+         * the values each takes.
          *
-         * @throws IllegalArgumentException for an unknown name, or a value saying what is accepted
+         * @throws IllegalArgumentException for an unknown name, or a value, saying what is accepted
          */
         public Builder set(String name, String value) {
-            String v = value == null ? "" : value.trim();
-            switch (name) {
-                case "redis-url":
-                    return redisUrl(v);
-                case "algorithm":
-                    return algorithm(Algorithm.parse(v));
-                case "key-prefix":
-                    return keyPrefix(v);
-                case "headers":
-                    return headers(HeaderStyle.parse(v));
-                case "dry-run":
-                    return dryRun(parseBoolean(v));
-                case "exempt-ips":
-                    return exemptIps(splitList(v));
-                case "trusted-proxies":
-                    return isNumber(v) ? trustedProxies(parseHops(v)) : trustedProxies(parseTrustedProxies(v));
-                case "client-ip-header":
-                    return clientIpHeader(v);
-                case "ipv6-prefix":
-                    return ipv6Prefix(parsePrefixLength(v));
-                case "failure-policy":
-                    return failurePolicy(FailurePolicy.parse(v));
-                default:
-                    throw new IllegalArgumentException("Unknown setting '" + name + "': expected one of " + SETTINGS);
-            }
+            return FastLimitSettings.apply(this, name, value);
         }
 
         /**
          * Applies the {@code FASTLIMIT_*} variables found in {@code env} (usually
-         * {@code System.getenv()}); variables not set keep what the builder has. The variables are
-         * {@code FASTLIMIT_REDIS_URL}, {@code FASTLIMIT_ALGORITHM}, {@code FASTLIMIT_KEY_PREFIX},
-         * {@code FASTLIMIT_HEADERS}, {@code FASTLIMIT_DRY_RUN}, {@code FASTLIMIT_EXEMPT_IPS},
-         * {@code FASTLIMIT_TRUSTED_PROXIES}, {@code FASTLIMIT_CLIENT_IP_HEADER},
-         * {@code FASTLIMIT_IPV6_PREFIX} and {@code FASTLIMIT_FAILURE_POLICY}, with the values
-         * {@link #set(String, String)} takes.
+         * {@code System.getenv()}); variables not set keep what the builder has. Each setting of
+         * {@link FastLimitSettings} has its variable: {@code key-prefix} is read from
+         * {@code FASTLIMIT_KEY_PREFIX}, with the values {@link #set(String, String)} takes.
          *
          * @throws IllegalArgumentException naming the variable and its bad value
          */
         public Builder env(Map<String, String> env) {
-            for (String setting : SETTINGS) {
-                String variable = envVariable(setting);
-                String value = env.get(variable);
-                if (value != null && !value.isBlank()) {
-                    try {
-                        set(setting, value);
-                    } catch (IllegalArgumentException e) {
-                        String shown = setting.equals("redis-url") ? redactPassword(value.trim()) : value.trim();
-                        throw new IllegalArgumentException("Invalid " + variable + "='" + shown + "': " + e.getMessage(), e);
-                    }
-                }
-            }
-            return this;
-        }
-
-        /** {@code key-prefix} → {@code FASTLIMIT_KEY_PREFIX}. */
-        public static String envVariable(String setting) {
-            return "FASTLIMIT_" + setting.toUpperCase(Locale.ROOT).replace('-', '_');
+            return FastLimitSettings.applyEnv(this, env);
         }
 
         /**
@@ -839,72 +774,6 @@ public final class FastLimit implements AutoCloseable {
             throw new IllegalArgumentException("Invalid backend URL '" + BackendUrls.redact(url) + "': no backend on the"
                     + " class path handles the scheme '" + scheme + "'; expected redis://, rediss:// or redis-sentinel://"
                     + " with io.fastlimit:fastlimit-redis");
-        }
-
-        /** {@code redis://user:secret@host} → {@code redis://user:***@host}, for messages and logs; see {@link BackendUrls#redact}. */
-        public static String redactPassword(String url) {
-            return BackendUrls.redact(url);
-        }
-
-        /**
-         * A yes-or-no setting as configuration text writes it: {@code true}/{@code false}, {@code 1}/{@code 0},
-         * {@code yes}/{@code no}, {@code on}/{@code off}, in any case.
-         *
-         * @throws IllegalArgumentException for anything else
-         */
-        public static boolean parseBoolean(String value) {
-            switch (value.trim().toLowerCase(Locale.ROOT)) {
-                case "true": case "1": case "yes": case "on":
-                    return true;
-                case "false": case "0": case "no": case "off":
-                    return false;
-                default:
-                    throw new IllegalArgumentException("expected true or false");
-            }
-        }
-
-        static int parseHops(String value) {
-            try {
-                return Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected a number of proxy hops from 0 to " + ClientIpResolver.MAX_HOPS);
-            }
-        }
-
-        private static boolean isNumber(String value) {
-            return value.matches("[+-]?[0-9]+");
-        }
-
-        private static List<String> parseTrustedProxies(String value) {
-            List<String> entries = splitList(value);
-            for (String entry : entries) {
-                try {
-                    IpRange.parse(entry);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("expected a number of proxy hops from 0 to "
-                            + ClientIpResolver.MAX_HOPS + ", or the addresses and CIDR ranges of your proxies such as"
-                            + " 10.0.0.0/8, 192.168.1.5: " + e.getMessage(), e);
-                }
-            }
-            return entries;
-        }
-
-        static int parsePrefixLength(String value) {
-            String digits = value.startsWith("/") ? value.substring(1) : value;
-            if (!digits.matches("[0-9]{1,3}")) {
-                throw new IllegalArgumentException("expected a prefix length such as 64 or /64");
-            }
-            return Integer.parseInt(digits);
-        }
-
-        static List<String> splitList(String value) {
-            List<String> items = new ArrayList<>();
-            for (String item : value.split("[,\\s]+")) {
-                if (!item.isEmpty()) {
-                    items.add(item);
-                }
-            }
-            return items;
         }
     }
 }

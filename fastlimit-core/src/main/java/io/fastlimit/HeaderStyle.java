@@ -1,5 +1,7 @@
 package io.fastlimit;
 
+import io.fastlimit.internal.HeaderNames;
+
 import java.util.Locale;
 import java.util.function.BiConsumer;
 
@@ -90,7 +92,7 @@ public final class HeaderStyle {
     }
 
     private static String checkName(String name) {
-        if (name != null && !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z\\-]{1,256}")) {
+        if (name != null && !HeaderNames.isValid(name)) {
             throw new IllegalArgumentException("Invalid header name '" + name + "': expected an HTTP header name");
         }
         return name;

@@ -22,7 +22,10 @@ final class LogThrottle {
         this.intervalMs = intervalMs;
     }
 
-    /** Logs {@code message} unless another message was logged less than an interval ago. */
+    /**
+     * Logs {@code message}, with {@code error} (may be {@code null}) as its cause, unless another message
+     * was logged less than an interval ago.
+     */
     void log(long nowMs, String message, Throwable error) {
         long next = nextLogAtMs.get();
         if (nowMs < next || !nextLogAtMs.compareAndSet(next, nowMs + intervalMs)) {
@@ -34,7 +37,7 @@ final class LogThrottle {
         if (error == null) {
             logger.log(level, text);
         } else {
-            logger.log(level, text + ": " + error);
+            logger.log(level, text, error); // the logger prints the cause and its stack trace
         }
     }
 }

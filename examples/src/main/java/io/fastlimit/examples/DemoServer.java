@@ -1,6 +1,7 @@
 package io.fastlimit.examples;
 
 import io.fastlimit.FastLimit;
+import io.fastlimit.backends.BackendUrls;
 import io.fastlimit.backends.memory.MemoryBackend;
 import io.fastlimit.examples.jaxrs.ApiKeyResource;
 import io.fastlimit.examples.jaxrs.DemoAuthFilter;
@@ -192,17 +193,7 @@ public final class DemoServer implements AutoCloseable {
         }
         return redisUrl == null || redisUrl.isBlank()
                 ? limiter.backend().getClass().getSimpleName()
-                : "Redis at " + maskPassword(redisUrl.trim());
-    }
-
-    /**
-     * {@code redis://user:secret@host} becomes {@code redis://user:***@host}, {@code redis://secret@host}
-     * becomes {@code redis://***@host}, and a trust store password is hidden too.
-     */
-    static String maskPassword(String url) {
-        return url.replaceAll("(://[^:@/]*:)[^@/]*@", "$1***@")
-                .replaceAll("://([^:@/]+)@", "://***@")
-                .replaceAll("(?i)(sslTruststorePassword=)[^&]*", "$1***");
+                : "Redis at " + BackendUrls.redact(redisUrl.trim());
     }
 
     /**

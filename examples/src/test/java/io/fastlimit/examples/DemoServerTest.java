@@ -1,6 +1,7 @@
 package io.fastlimit.examples;
 
 import io.fastlimit.FailurePolicy;
+import io.fastlimit.backends.BackendUrls;
 import io.fastlimit.backends.memory.MemoryBackend;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -163,12 +164,12 @@ class DemoServerTest {
 
     @Test
     void passwordsInRedisUrlsAreMasked() {
-        assertThat(DemoServer.maskPassword("redis://:s3cret@cache:6379/0")).isEqualTo("redis://:***@cache:6379/0");
-        assertThat(DemoServer.maskPassword("rediss://app:s3cret@cache:6380")).isEqualTo("rediss://app:***@cache:6380");
-        assertThat(DemoServer.maskPassword("redis://s3cret@cache:6379")).isEqualTo("redis://***@cache:6379");
-        assertThat(DemoServer.maskPassword("rediss://cache:6380?sslTruststorePassword=s3cret"))
+        assertThat(BackendUrls.redact("redis://:s3cret@cache:6379/0")).isEqualTo("redis://:***@cache:6379/0");
+        assertThat(BackendUrls.redact("rediss://app:s3cret@cache:6380")).isEqualTo("rediss://app:***@cache:6380");
+        assertThat(BackendUrls.redact("redis://s3cret@cache:6379")).isEqualTo("redis://***@cache:6379");
+        assertThat(BackendUrls.redact("rediss://cache:6380?sslTruststorePassword=s3cret"))
                 .isEqualTo("rediss://cache:6380?sslTruststorePassword=***");
-        assertThat(DemoServer.maskPassword("redis://cache:6379")).isEqualTo("redis://cache:6379");
+        assertThat(BackendUrls.redact("redis://cache:6379")).isEqualTo("redis://cache:6379");
     }
 
     @Test

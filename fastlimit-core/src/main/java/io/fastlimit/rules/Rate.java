@@ -90,17 +90,17 @@ public record Rate(long limit, Duration window) {
             unitStart++;
         }
         long count = unitStart == 0 ? 1 : parseNumber(period.substring(0, unitStart), whole);
-        long unitMillis = unitMillis(period.substring(unitStart), whole);
+        long unitMs = unitMs(period.substring(unitStart), whole);
         if (limit < 1 || count < 1) {
             throw new IllegalArgumentException("Invalid rate '" + whole + "': limit and window must be positive; " + ACCEPTED);
         }
-        if (count > MAX_WINDOW.toMillis() / unitMillis) {
+        if (count > MAX_WINDOW.toMillis() / unitMs) {
             throw new IllegalArgumentException("Invalid rate '" + whole + "': the window is longer than 366 days");
         }
         if (limit > MAX_LIMIT) {
             throw new IllegalArgumentException("Invalid rate '" + whole + "': the limit is larger than " + MAX_LIMIT);
         }
-        return new Rate(limit, Duration.ofMillis(count * unitMillis));
+        return new Rate(limit, Duration.ofMillis(count * unitMs));
     }
 
     private static long parseNumber(String digits, String whole) {
@@ -116,7 +116,7 @@ public record Rate(long limit, Duration window) {
         return Long.parseLong(digits);
     }
 
-    private static long unitMillis(String unit, String whole) {
+    private static long unitMs(String unit, String whole) {
         switch (unit) {
             case "ms":
                 return 1L;

@@ -2,13 +2,14 @@ package io.fastlimit.rules;
 
 import io.fastlimit.Algorithm;
 import io.fastlimit.HeaderIdentityResolver;
+import io.fastlimit.internal.HeaderNames;
+import io.fastlimit.internal.RuleNames;
 
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A named limit: per scope ({@code user}, {@code header}, {@code ip}) the rates a client may not
@@ -29,11 +30,6 @@ import java.util.regex.Pattern;
  * should share limits. Immutable and thread-safe.
  */
 public final class RateLimitRule {
-
-    /** What a rule name may contain: it is written into keys, so no separators, braces or spaces. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._/\\-]{1,128}");
-    /** An HTTP header name (RFC 9110 token). */
-    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z\\-]{1,256}");
 
     private final String name;
     private final int cost;
@@ -145,7 +141,7 @@ public final class RateLimitRule {
         private final Map<Scope, List<Rate>> rates = new EnumMap<>(Scope.class);
 
         private Builder(String name) {
-            if (name == null || !NAME.matcher(name).matches()) {
+            if (!RuleNames.isValid(name)) {
                 throw new IllegalArgumentException("Invalid rule name '" + name
                         + "': expected 1 to 128 letters, digits or . _ - /");
             }
@@ -169,7 +165,7 @@ public final class RateLimitRule {
          * IP limit by making values up.
          */
         public Builder header(String headerName, String rates) {
-            if (headerName == null || !HEADER_NAME.matcher(headerName).matches()) {
+            if (!HeaderNames.isValid(headerName)) {
                 throw new IllegalArgumentException("Invalid header name '" + headerName
                         + "': expected an HTTP header name such as X-Api-Key");
             }

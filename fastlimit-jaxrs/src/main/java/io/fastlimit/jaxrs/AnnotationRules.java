@@ -1,28 +1,23 @@
 package io.fastlimit.jaxrs;
 
 import io.fastlimit.HeaderIdentityResolver;
+import io.fastlimit.internal.RuleNames;
 import io.fastlimit.rules.RateLimitRule;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
-import java.util.zip.CRC32;
 
 /**
  * Turns {@link RateLimit} annotations into rules, and derives their default names.
  *
  * <p>Default names must be the same in every process (they are part of the keys) and readable in
  * headers and logs: {@code Orders} for a class limit, {@code Orders.export} for a method limit. An
- * overloaded method adds its parameter types ({@code Orders.get-long}). Characters a rule name may not
- * hold become {@code _}; a name past 128 characters is cut and ends in a checksum of the whole.
+ * overloaded method adds its parameter types ({@code Orders.get-long}). The text is made a rule name
+ * as every adapter makes one ({@link RuleNames#fromText}): characters a rule name may not hold become
+ * {@code _}, and a name past 128 characters is cut and ends in a checksum of the whole.
  */
 final class AnnotationRules {
-
-    /** The longest rule name the core accepts. */
-    private static final int MAX_NAME_LENGTH = 128;
-    /** A cut name keeps this much of its start, then {@code -} and 8 hex digits of CRC-32. */
-    private static final int CUT_NAME_LENGTH = MAX_NAME_LENGTH - 9;
 
     private AnnotationRules() {
     }
@@ -106,7 +101,7 @@ final class AnnotationRules {
         if (simple.isEmpty()) { // anonymous class: its binary name is all there is
             simple = resourceClass.getName().substring(resourceClass.getName().lastIndexOf('.') + 1);
         }
-        return sanitise(simple);
+        return RuleNames.fromText(simple);
     }
 
     /** {@code Orders.export} for a method limit; overloads add their parameter types. */
@@ -117,7 +112,7 @@ final class AnnotationRules {
                 name.append('-').append(type.getSimpleName().replace("[]", "Array"));
             }
         }
-        return sanitise(name.toString());
+        return RuleNames.fromText(name.toString());
     }
 
     /** {@code com.example.Orders#export(String)}, for messages. */
@@ -138,22 +133,6 @@ final class AnnotationRules {
             }
         }
         return sameName > 1;
-    }
-
-    static String sanitise(String name) {
-        StringBuilder s = new StringBuilder(name.length());
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean allowed = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || c == '.' || c == '_' || c == '-' || c == '/';
-            s.append(allowed ? c : '_');
-        }
-        if (s.length() > MAX_NAME_LENGTH) {
-            CRC32 crc = new CRC32();
-            crc.update(name.getBytes(StandardCharsets.UTF_8));
-            return s.substring(0, CUT_NAME_LENGTH) + '-' + String.format("%08x", crc.getValue());
-        }
-        return s.toString();
     }
 
     /** The annotation as written, with only the attributes that differ from their defaults. */

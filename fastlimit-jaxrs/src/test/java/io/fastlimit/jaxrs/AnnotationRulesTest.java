@@ -155,17 +155,6 @@ class AnnotationRulesTest {
     }
 
     @Test
-    void aLongNameIsCutAndKeepsAChecksumOfTheWhole() {
-        String a = AnnotationRules.sanitise("R".repeat(150) + ".a");
-        String b = AnnotationRules.sanitise("R".repeat(150) + ".b");
-        assertThat(a).hasSize(128).startsWith("RRRR").matches("R{119}-[0-9a-f]{8}");
-        assertThat(a).isNotEqualTo(b);
-        assertThat(AnnotationRules.sanitise("R".repeat(150) + ".a")).isEqualTo(a);
-        assertThat(AnnotationRules.sanitise("R".repeat(128))).isEqualTo("R".repeat(128));
-        RateLimitRule.builder(a); // a name the core accepts
-    }
-
-    @Test
     void badAnnotationsNameTheElementAndTheValue() {
         assertThatThrownBy(() -> rule("both")).hasMessage("Invalid @RateLimit(value = \"1/s\", ip = \"2/s\") on where: "
                 + "value \"1/s\" and ip \"2/s\" are the same setting: set one of them");

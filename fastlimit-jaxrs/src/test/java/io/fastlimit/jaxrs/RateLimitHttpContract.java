@@ -5,6 +5,7 @@ import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.HeaderStyle;
 import io.fastlimit.backends.Backend;
 import io.fastlimit.testing.ManualClock;
+import io.fastlimit.testing.logging.QuietLogs;
 
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Clock;
@@ -250,6 +252,7 @@ abstract class RateLimitHttpContract {
     }
 
     @Test
+    @ExtendWith(QuietLogs.class) // the warning of a resolver that throws on purpose
     void aUserResolverThatThrowsMakesTheRequestAnonymousNeverA500() {
         Response anonymous = http().header("X-Account", "boom").get("/custom/limited/user");
         assertThat(anonymous.statusCode()).isEqualTo(200);

@@ -1,12 +1,14 @@
 package io.fastlimit.jaxrs;
 
 import io.fastlimit.FastLimit;
+import io.fastlimit.testing.logging.QuietLogs;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Map;
 
@@ -14,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A bad or ambiguous annotation fails the application's start in a real Jetty, naming what is wrong. */
+@ExtendWith(QuietLogs.class) // Jetty's warning of each start failure
 class StartupTest {
 
     private final FastLimit limiter = FastLimit.builder().build();

@@ -1,14 +1,17 @@
 package io.fastlimit.jaxrs;
 
 import io.fastlimit.FastLimit;
+import io.fastlimit.testing.logging.QuietLogs;
 
 import org.glassfish.jersey.internal.MapPropertiesDelegate;
 import org.glassfish.jersey.server.ApplicationHandler;
 import org.glassfish.jersey.server.ContainerRequest;
 import org.glassfish.jersey.server.ContainerResponse;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 
@@ -28,6 +31,7 @@ class WithoutServletContainerTest {
     }
 
     @Test
+    @ExtendWith(QuietLogs.class) // the warning that the peer address is unknown, which this test provokes
     void withoutAResolverEveryClientSharesOneBucketButNothingFails() throws Exception {
         ApplicationHandler app = app(new FastLimitFeature(limiter));
         for (int remaining = 2; remaining >= 0; remaining--) {
@@ -56,7 +60,9 @@ class WithoutServletContainerTest {
     }
 
     private static ApplicationHandler app(FastLimitFeature feature) {
-        return new ApplicationHandler(new ResourceConfig(TestResources.Limited.class).register(feature));
+        return new ApplicationHandler(new ResourceConfig(TestResources.Limited.class)
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true) // as JerseyServer: no JAX-B here
+                .register(feature));
     }
 
     private static ContainerResponse get(ApplicationHandler app, String path, String peer) throws Exception {

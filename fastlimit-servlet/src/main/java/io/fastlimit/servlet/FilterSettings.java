@@ -1,10 +1,11 @@
 package io.fastlimit.servlet;
 
 import io.fastlimit.Algorithm;
-import io.fastlimit.FailurePolicy;
 import io.fastlimit.FastLimit;
+import io.fastlimit.FastLimitSettings;
 import io.fastlimit.HeaderIdentityResolver;
-import io.fastlimit.HeaderStyle;
+import io.fastlimit.backends.BackendUrls;
+import io.fastlimit.internal.RuleNames;
 import io.fastlimit.rules.RateLimitRule;
 
 import java.lang.reflect.InvocationTargetException;
@@ -13,7 +14,6 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -40,15 +40,7 @@ final class FilterSettings {
     static final String NAME = "name";
     static final String ALGORITHM = "algorithm";
 
-    static final String REDIS_URL = "redis-url";
-    static final String KEY_PREFIX = "key-prefix";
-    static final String HEADERS = "headers";
-    static final String DRY_RUN = "dry-run";
-    static final String EXEMPT_IPS = "exempt-ips";
-    static final String TRUSTED_PROXIES = "trusted-proxies";
-    static final String CLIENT_IP_HEADER = "client-ip-header";
-    static final String IPV6_PREFIX = "ipv6-prefix";
-    static final String FAILURE_POLICY = "failure-policy";
+    static final String REDIS_URL = FastLimitSettings.REDIS_URL;
 
     static final String USER_RESOLVER = "user-resolver";
     static final String USER_ATTRIBUTE = "user-attribute";
@@ -56,12 +48,19 @@ final class FilterSettings {
 
     static final List<String> RULE_PARAMS = List.of(IP, USER, HEADER, HEADER_NAME, HEADER_RESOLVER, IP_CEILING, COST,
             NAME, ALGORITHM);
-    static final List<String> LIMITER_PARAMS = List.of(REDIS_URL, KEY_PREFIX, HEADERS, DRY_RUN, EXEMPT_IPS,
-            TRUSTED_PROXIES, CLIENT_IP_HEADER, IPV6_PREFIX, FAILURE_POLICY);
+    /**
+     * The limiter's settings by name ({@link FastLimitSettings#NAMES}), but for {@code algorithm}: on a
+     * filter that is its rule's own, while {@code FASTLIMIT_ALGORITHM} sets the limiter's default.
+     */
+    static final List<String> LIMITER_PARAMS = FastLimitSettings.NAMES.stream()
+            .filter(name -> !name.equals(FastLimitSettings.ALGORITHM))
+            .toList();
     static final List<String> FILTER_PARAMS = List.of(USER_RESOLVER, USER_ATTRIBUTE, BLOCKED_HANDLER);
 
-    /** What a rule name may contain; anything else in a filter name becomes {@code _}. */
-    private static final int MAX_RULE_NAME_LENGTH = 128;
+    private static final String REDIS_URL_VARIABLE = FastLimitSettings.envVariable(REDIS_URL);
+
+    /** The rule name of a filter that has no name. */
+    private static final String DEFAULT_RULE_NAME = "fastlimit";
 
     private FilterSettings() {
     }
@@ -145,7 +144,7 @@ final class FilterSettings {
             rule.headerResolver(instantiate(filterName, params, HEADER_RESOLVER, HeaderIdentityResolver.class, loader));
         }
         if (params.containsKey(IP_CEILING)) {
-            boolean ceiling = parse(filterName, params, IP_CEILING, params.get(IP_CEILING), FastLimit.Builder::parseBoolean);
+            boolean ceiling = parse(filterName, params, IP_CEILING, params.get(IP_CEILING), FastLimitSettings::parseBoolean);
             if (ceiling && !params.containsKey(IP)) {
                 throw invalid(filterName, IP_CEILING, params.get(IP_CEILING), new IllegalArgumentException(
                         "the ceiling is the ip rate, and the filter has none: set the init-param ip too"));
@@ -190,9 +189,9 @@ final class FilterSettings {
             return builder.build();
         } catch (RuntimeException e) {
             String source = limiterParams.containsKey(REDIS_URL)
-                    ? "init-param " + REDIS_URL + "='" + redactPassword(limiterParams.get(REDIS_URL)) + "'"
-                    : env.get("FASTLIMIT_REDIS_URL") != null
-                    ? "FASTLIMIT_REDIS_URL='" + redactPassword(env.get("FASTLIMIT_REDIS_URL")) + "'"
+                    ? "init-param " + REDIS_URL + "='" + BackendUrls.redact(limiterParams.get(REDIS_URL)) + "'"
+                    : env.get(REDIS_URL_VARIABLE) != null
+                    ? REDIS_URL_VARIABLE + "='" + BackendUrls.redact(env.get(REDIS_URL_VARIABLE)) + "'"
                     : "its settings";
             throw new IllegalArgumentException("Cannot build the limiter of filter '" + filterName + "' from "
                     + source + ": " + e.getMessage(), e);
@@ -200,21 +199,12 @@ final class FilterSettings {
     }
 
     /**
-     * A stable rule name from a filter name: characters outside {@code [A-Za-z0-9._/-]} become
-     * {@code _}, and the result is cut to 128 characters.
+     * A stable rule name from a filter name, made as every adapter makes one ({@link RuleNames#fromText}):
+     * characters outside {@code [A-Za-z0-9._/-]} become {@code _}, and a name past 128 characters is cut
+     * and ends in a checksum of the whole. A filter without a name gets {@code fastlimit}.
      */
     static String ruleName(String filterName) {
-        if (filterName == null || filterName.isEmpty()) {
-            return "fastlimit";
-        }
-        StringBuilder name = new StringBuilder(Math.min(filterName.length(), MAX_RULE_NAME_LENGTH));
-        for (int i = 0; i < filterName.length() && name.length() < MAX_RULE_NAME_LENGTH; i++) {
-            char c = filterName.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '/' || c == '-';
-            name.append(allowed ? c : '_');
-        }
-        return name.toString();
+        return filterName == null || filterName.isEmpty() ? DEFAULT_RULE_NAME : RuleNames.fromText(filterName);
     }
 
     /**
@@ -248,11 +238,6 @@ final class FilterSettings {
         }
     }
 
-    /** {@code redis://user:secret@host} → {@code redis://user:***@host}, for messages. */
-    static String redactPassword(String url) {
-        return FastLimit.Builder.redactPassword(url);
-    }
-
     private static <T> T parse(String filterName, Map<String, String> params, String param, String value,
                                Function<String, T> parser) {
         try {
@@ -271,7 +256,7 @@ final class FilterSettings {
     }
 
     private static IllegalArgumentException invalid(String filterName, String param, String value, Exception cause) {
-        String shown = param.equals(REDIS_URL) ? redactPassword(value) : value;
+        String shown = param.equals(REDIS_URL) ? BackendUrls.redact(value) : value;
         return new IllegalArgumentException("Invalid init-param " + param + "='" + shown + "' of filter '"
                 + filterName + "': " + cause.getMessage(), cause);
     }
@@ -309,8 +294,8 @@ final class FilterSettings {
     static IllegalArgumentException conflict(String param, String filterA, String valueA, String filterB, String valueB) {
         boolean secret = param.equals(REDIS_URL);
         return new IllegalArgumentException("Init-param " + param + " differs between filters '" + filterA + "' ('"
-                + (secret ? redactPassword(valueA) : valueA) + "') and '" + filterB + "' ('"
-                + (secret ? redactPassword(valueB) : valueB) + "'): the FastLimitFilters of one webapp share one"
+                + (secret ? BackendUrls.redact(valueA) : valueA) + "') and '" + filterB + "' ('"
+                + (secret ? BackendUrls.redact(valueB) : valueB) + "'): the FastLimitFilters of one webapp share one"
                 + " limiter, so its settings (" + String.join(", ", LIMITER_PARAMS) + ") must be set alike or on"
                 + " one filter only");
     }

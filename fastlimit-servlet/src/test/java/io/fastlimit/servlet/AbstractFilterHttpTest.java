@@ -10,12 +10,14 @@ import io.fastlimit.servlet.app.HeaderUserResolver;
 import io.fastlimit.servlet.app.KnownApiKeys;
 import io.fastlimit.servlet.app.TestAuthFilter;
 import io.fastlimit.testing.ManualClock;
+import io.fastlimit.testing.logging.QuietLogs;
 import io.restassured.response.Response;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.hamcrest.Matcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -227,6 +229,7 @@ abstract class AbstractFilterHttpTest {
     }
 
     @Test
+    @ExtendWith(QuietLogs.class) // the warning of a resolver that throws on purpose
     void withAResolverOnlyIssuedKeysHaveTheirOwnBucketAndOthersCountAsTheAddress() throws Exception {
         RateLimitRule rule = RateLimitRule.builder("keys").header("X-Api-Key", "5/min").ip("2/min")
                 .headerResolver(new KnownApiKeys()).build();
@@ -580,6 +583,7 @@ abstract class AbstractFilterHttpTest {
     }
 
     @Test
+    @ExtendWith(QuietLogs.class) // the warning of a resolver that throws on purpose
     void hostileUserIdsNeverFailARequest() throws Exception {
         RateLimitRule rule = RateLimitRule.builder("users").user("2/min").ip("1000/min").build();
         TestServer server = serve(new FastLimitFilter(limiter(), rule).userResolver(new HeaderUserResolver()));

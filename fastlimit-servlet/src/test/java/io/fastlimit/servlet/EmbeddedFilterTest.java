@@ -9,8 +9,10 @@ import io.fastlimit.backends.BackendResult;
 import io.fastlimit.rules.BucketConfig;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.testing.ManualClock;
+import io.fastlimit.testing.logging.QuietLogs;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
@@ -78,6 +80,7 @@ class EmbeddedFilterTest {
     }
 
     @Test
+    @ExtendWith(QuietLogs.class) // the warnings of a backend that is down on purpose
     void whenTheBackendIsDownFailOpenLetsRequestsThroughWithoutHeaders() throws Exception {
         try (FastLimit limiter = FastLimit.builder().backend(new DownBackend()).failurePolicy(FailurePolicy.OPEN).build();
              TestServer server = TestServer.embedded(context -> context.addFilter(
@@ -91,6 +94,7 @@ class EmbeddedFilterTest {
     }
 
     @Test
+    @ExtendWith(QuietLogs.class) // the warnings of a backend that is down on purpose
     void whenTheBackendIsDownFailClosedAnswers429WithRetryAfterOne() throws Exception {
         try (FastLimit limiter = FastLimit.builder().backend(new DownBackend()).failurePolicy(FailurePolicy.CLOSED).build();
              TestServer server = TestServer.embedded(context -> context.addFilter(
@@ -103,6 +107,7 @@ class EmbeddedFilterTest {
     }
 
     @Test
+    @ExtendWith(QuietLogs.class) // the warnings of a backend that is down on purpose
     void whenTheBackendIsDownFailLocalCountsInMemory() throws Exception {
         try (FastLimit limiter = FastLimit.builder().backend(new DownBackend()).failurePolicy(FailurePolicy.LOCAL).build();
              TestServer server = TestServer.embedded(context -> context.addFilter(

@@ -5,10 +5,12 @@ import io.fastlimit.FastLimit;
 import io.fastlimit.HeaderStyle;
 import io.fastlimit.backends.memory.MemoryBackend;
 import io.fastlimit.servlet.app.HeaderUserResolver;
+import io.fastlimit.testing.logging.QuietLogs;
 import jakarta.servlet.ServletContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -215,6 +217,7 @@ class WebXmlFilterTest {
     }
 
     @ParameterizedTest(name = "{0}={1}")
+    @ExtendWith(QuietLogs.class) // Jetty's warning of each start failure
     @CsvSource(delimiter = '|', value = {
         "ip               | 10/lightyear                   | ip='10/lightyear'",
         "ip               | -5/min                         | ip='-5/min'",
@@ -253,6 +256,7 @@ class WebXmlFilterTest {
     }
 
     @Test
+    @ExtendWith(QuietLogs.class)
     void conflictingLimiterSettingsBetweenFiltersStopTheWebapp(@TempDir Path dir) throws Exception {
         writeWebXml(dir, filter("first", "<init-param><param-name>ip</param-name><param-value>10/min</param-value></init-param>"
                         + "<init-param><param-name>key-prefix</param-name><param-value>one</param-value></init-param>")
@@ -264,6 +268,7 @@ class WebXmlFilterTest {
     }
 
     @Test
+    @ExtendWith(QuietLogs.class)
     void twoFiltersOnOneRuleNameStopTheWebapp(@TempDir Path dir) throws Exception {
         writeWebXml(dir, filter("first", "<init-param><param-name>ip</param-name><param-value>10/min</param-value></init-param>"
                         + "<init-param><param-name>name</param-name><param-value>same</param-value></init-param>")
@@ -274,6 +279,7 @@ class WebXmlFilterTest {
     }
 
     @Test
+    @ExtendWith(QuietLogs.class)
     void aFilterThatLimitsNothingStopsTheWebapp(@TempDir Path dir) throws Exception {
         writeWebXml(dir, filter("empty", ""));
 

@@ -3,7 +3,9 @@ package io.fastlimit.examples.docs;
 import io.fastlimit.FastLimit;
 import io.fastlimit.examples.servlet.HelloServlet;
 import io.fastlimit.jaxrs.FastLimitFeature;
+import io.fastlimit.testing.ManualClock;
 import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -20,10 +22,15 @@ import java.util.EnumSet;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
-/** The README's quickstarts and the samples of docs/servlet.md, docs/jaxrs.md and docs/headers.md, through real HTTP. */
+/**
+ * The README's quickstarts and the samples of docs/servlet.md, docs/jaxrs.md and docs/headers.md, through
+ * real HTTP. Limiters built here stand on a {@link ManualClock}, so a Retry-After is exact however long
+ * the requests take.
+ */
 class DocSamplesHttpTest {
 
     private Server server;
@@ -56,13 +63,20 @@ class DocSamplesHttpTest {
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(CoreQuickstart.class, "/core");
         RequestSpecification app = start(context);
+        long startedMs = System.currentTimeMillis();
         for (int i = 1; i <= 100; i++) {
             given(app).get("/core").then().statusCode(200).header("X-RateLimit-Remaining", Integer.toString(100 - i));
         }
-        given(app).get("/core").then().statusCode(429)
-                .header("X-RateLimit-Limit", "100")
-                .header("Retry-After", "60")
-                .body(equalTo("{\"detail\": \"Rate limit exceeded. Try again in 60s.\", \"retry_after\": 60}"));
+        Response blocked = given(app).get("/core");
+        long tookMs = System.currentTimeMillis() - startedMs;
+
+        // the sample keeps the system clock: the first request's unit comes back a minute after it was
+        // counted, which is 60 s from now less (at most) the time the requests took
+        blocked.then().statusCode(429).header("X-RateLimit-Limit", "100");
+        long retryAfter = Long.parseLong(blocked.header("Retry-After"));
+        assertThat(retryAfter).isBetween(60 - (tookMs + 999) / 1000, 60L);
+        assertThat(blocked.body().asString()).isEqualTo("{\"detail\": \"Rate limit exceeded. Try again in "
+                + retryAfter + "s.\", \"retry_after\": " + retryAfter + "}");
     }
 
     @Test
@@ -97,7 +111,7 @@ class DocSamplesHttpTest {
 
     @Test
     void aCustomMapperAnswersInPlainTextWithTheHeaders() throws Exception {
-        try (FastLimit limiter = FastLimit.builder().build()) {
+        try (FastLimit limiter = FastLimit.builder().clock(new ManualClock()).build()) {
             RequestSpecification app = start(jersey(new ResourceConfig(Reports.class)
                     .register(new FastLimitFeature(limiter))
                     .register(PlainTextRateLimitMapper.class)));
@@ -114,7 +128,7 @@ class DocSamplesHttpTest {
 
     @Test
     void theFilterHooksFindTheUserAndWriteTheAnswer() throws Exception {
-        try (FastLimit limiter = FastLimit.builder().build()) {
+        try (FastLimit limiter = FastLimit.builder().clock(new ManualClock()).build()) {
             ServletContextHandler context = new ServletContextHandler("/");
             context.addServlet(HelloServlet.class, "/api/hello");
             context.addFilter(new FilterHolder(ServletSamples.withHooks(limiter)), "/api/*",

@@ -23,18 +23,12 @@ abstract class Bucket extends KeyState {
     }
 
     static Bucket create(BucketConfig config) {
-        switch (config.algorithm()) {
-            case SLIDING_WINDOW:
-                return new SlidingWindowLog(config);
-            case FIXED_WINDOW:
-                return new FixedWindow(config);
-            case TOKEN_BUCKET:
-                return new TokenBucket(config);
-            case SLIDING_WINDOW_COUNTER:
-                return new SlidingWindowCounter(config);
-            default:
-                throw new IllegalArgumentException("Unsupported algorithm " + config.algorithm());
-        }
+        return switch (config.algorithm()) {
+            case SLIDING_WINDOW -> new SlidingWindowLog(config);
+            case FIXED_WINDOW -> new FixedWindow(config);
+            case TOKEN_BUCKET -> new TokenBucket(config);
+            case SLIDING_WINDOW_COUNTER -> new SlidingWindowCounter(config);
+        };
     }
 
     /** Forgets what time has made irrelevant as of {@code nowMs}. */

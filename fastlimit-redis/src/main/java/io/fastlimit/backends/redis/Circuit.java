@@ -6,15 +6,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Stops waiting on a Redis that keeps failing. After {@code failureThreshold} failures in a row the
- * circuit opens: calls fail at once, costing no time, for {@code openMillis}. Then one call is let
+ * circuit opens: calls fail at once, costing no time, for {@code openMs}. Then one call is let
  * through as a probe; its success closes the circuit, its failure opens it again. So a dead Redis
  * costs each request nothing after the first few, and a Redis that comes back is used again within
- * {@code openMillis}, without a restart. Lock-free; thread-safe.
+ * {@code openMs}, without a restart. Lock-free; thread-safe.
  */
 final class Circuit {
 
     private final int failureThreshold;
-    private final long openMillis;
+    private final long openMs;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicBoolean probing = new AtomicBoolean();
     /** Every failure ever recorded: each failed call counts once, whatever ended it. */
@@ -22,18 +22,18 @@ final class Circuit {
     /** While positive and in the future, the circuit is open. */
     private volatile long openUntilMs;
 
-    Circuit(int failureThreshold, long openMillis) {
+    Circuit(int failureThreshold, long openMs) {
         this.failureThreshold = failureThreshold;
-        this.openMillis = openMillis;
+        this.openMs = openMs;
     }
 
     /** Whether a call may go to Redis now; {@code true} for at most one probe once the open time is over. */
     boolean allowsCall(long nowMs) {
-        long openUntil = openUntilMs;
-        if (openUntil == 0) {
+        long untilMs = openUntilMs;
+        if (untilMs == 0) {
             return true;
         }
-        return nowMs >= openUntil && probing.compareAndSet(false, true);
+        return nowMs >= untilMs && probing.compareAndSet(false, true);
     }
 
     void onSuccess() {
@@ -47,7 +47,7 @@ final class Circuit {
     void onFailure(long nowMs) {
         failures.incrementAndGet();
         if (consecutiveFailures.incrementAndGet() >= failureThreshold) {
-            openUntilMs = nowMs + openMillis;
+            openUntilMs = nowMs + openMs;
             probing.set(false);
         }
     }

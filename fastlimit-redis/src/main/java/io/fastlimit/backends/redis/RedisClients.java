@@ -30,15 +30,11 @@ final class RedisClients {
     }
 
     static RedissonClient create(RedisUrl url, long timeoutMs) {
-        switch (url.mode) {
-            case SENTINEL:
-                return connectOrStartLazily(url, lazy -> sentinel(url, timeoutMs, lazy));
-            case CLUSTER:
-                return connectOrStartLazily(url, lazy -> cluster(url, timeoutMs, lazy));
-            case STANDALONE_OR_CLUSTER:
-            default:
-                return standaloneOrCluster(url, timeoutMs);
-        }
+        return switch (url.mode) {
+            case SENTINEL -> connectOrStartLazily(url, lazy -> sentinel(url, timeoutMs, lazy));
+            case CLUSTER -> connectOrStartLazily(url, lazy -> cluster(url, timeoutMs, lazy));
+            case STANDALONE_OR_CLUSTER -> standaloneOrCluster(url, timeoutMs);
+        };
     }
 
     /**

@@ -187,19 +187,14 @@ final class RedisUrl {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    /** {@code redis://user:secret@host} → {@code redis://user:***@host}, for messages and logs. */
-    static String redact(String url) {
-        return BackendUrls.redact(url);
-    }
-
     private static IllegalArgumentException invalid(String url, String why) {
-        return new IllegalArgumentException("Invalid Redis URL '" + redact(url) + "': " + why
+        return new IllegalArgumentException("Invalid Redis URL '" + BackendUrls.redact(url) + "': " + why
                 + ". Expected redis://[[user]:password@]host:6379[/db], rediss://… for TLS, several host:port"
                 + " separated by commas for a cluster, or redis-sentinel://host:26379/mastername");
     }
 
     @Override
     public String toString() {
-        return redact(original);
+        return BackendUrls.redact(original);
     }
 }

@@ -7,10 +7,12 @@ import io.fastlimit.RateLimitDecision;
 import io.fastlimit.backends.BackendUnavailableException;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.testing.ManualClock;
+import io.fastlimit.testing.logging.QuietLogs;
 import io.fastlimit.testing.redis.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * What requests get while Redis is down, and that checks work again once it is back, without
  * restarting anything. Each test stops and starts its own real redis-server.
  */
+@ExtendWith(QuietLogs.class) // the warnings of a Redis that is down on purpose
 class RedisFailureTest {
 
     /** Far above the timeout, far below what a client with retries would wait: the request never hangs. */

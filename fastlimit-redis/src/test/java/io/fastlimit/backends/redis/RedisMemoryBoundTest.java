@@ -11,12 +11,14 @@ import io.fastlimit.rules.BucketConfig;
 import io.fastlimit.rules.Rate;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.testing.ManualClock;
+import io.fastlimit.testing.logging.QuietLogs;
 import io.fastlimit.testing.redis.RedisExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -111,6 +113,7 @@ class RedisMemoryBoundTest {
 
     @ParameterizedTest
     @EnumSource(Algorithm.class)
+    @ExtendWith(QuietLogs.class) // the warnings of a Redis that is full on purpose
     void aFullRedisReachesTheFailurePolicyForKnownKeysToo(Algorithm algorithm) {
         FastLimit limiter = FastLimit.builder().backend(backend()).clock(clock)
                 .algorithm(algorithm).failurePolicy(FailurePolicy.OPEN).build();

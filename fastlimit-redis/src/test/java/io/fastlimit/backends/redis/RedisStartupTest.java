@@ -5,11 +5,13 @@ import io.fastlimit.FastLimit;
 import io.fastlimit.RateLimitDecision;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.testing.ManualClock;
+import io.fastlimit.testing.logging.QuietLogs;
 import io.fastlimit.testing.redis.RedisCluster;
 import io.fastlimit.testing.redis.RedisSentinel;
 import io.fastlimit.testing.redis.RedisServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the failure policy answers meanwhile, and the limits live in Redis once it is reachable, without a
  * restart.
  */
+@ExtendWith(QuietLogs.class) // the warnings of a Redis that is down on purpose
 class RedisStartupTest {
 
     private final ManualClock clock = new ManualClock();
@@ -70,8 +73,9 @@ class RedisStartupTest {
     }
 
     private void startsDownThenHeals(String url, Runnable bringRedisBack) {
-        RedisBackend backend = RedisBackend.builder().url(url).timeout(Duration.ofMillis(200)).testClock(clock).build();
-        try (FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build()) {
+        // the limiter leaves a backend it was given open: closing it stops the Redis client and its reconnects
+        try (RedisBackend backend = RedisBackend.builder().url(url).timeout(Duration.ofMillis(200)).testClock(clock).build();
+             FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build()) {
             RateLimitDecision whileDown = limiter.check(rule, client);
             assertThat(whileDown.limited()).as("the failure policy answers while Redis is down").isFalse();
             assertThat(whileDown.allowed()).isTrue();

@@ -400,11 +400,11 @@ public abstract class BackendContractTest {
         clock.advanceMillis(1);
         assertThat(backend.checkAndIncrement(KEY, bucket, 1).allowed()).isTrue();
         // Thirds of a window add up to exactly a window, without drift.
-        long now = clock.millis();
-        assertThat(backend.checkAndIncrement(OTHER_IP_KEY, bucket, 1).resetMs()).isEqualTo(now + 334);
-        assertThat(backend.checkAndIncrement(OTHER_IP_KEY, bucket, 1).resetMs()).isEqualTo(now + 667);
-        assertThat(backend.checkAndIncrement(OTHER_IP_KEY, bucket, 1).resetMs()).isEqualTo(now + 1000);
-        clock.set(now + 1000);
+        long nowMs = clock.millis();
+        assertThat(backend.checkAndIncrement(OTHER_IP_KEY, bucket, 1).resetMs()).isEqualTo(nowMs + 334);
+        assertThat(backend.checkAndIncrement(OTHER_IP_KEY, bucket, 1).resetMs()).isEqualTo(nowMs + 667);
+        assertThat(backend.checkAndIncrement(OTHER_IP_KEY, bucket, 1).resetMs()).isEqualTo(nowMs + 1000);
+        clock.set(nowMs + 1000);
         assertThat(backend.checkAndIncrement(OTHER_IP_KEY, bucket, 3).allowed()).isTrue();
     }
 

@@ -43,9 +43,9 @@ public final class RedisCluster implements AutoCloseable {
         for (int i = 1; i < masters.size(); i++) {
             expectOk(masters.get(0).command("CLUSTER", "MEET", "127.0.0.1", Integer.toString(masters.get(i).port())));
         }
-        long deadline = System.currentTimeMillis() + FORM_TIMEOUT_MS;
+        long deadlineMs = System.currentTimeMillis() + FORM_TIMEOUT_MS;
         while (!formed()) {
-            if (System.currentTimeMillis() > deadline) {
+            if (System.currentTimeMillis() > deadlineMs) {
                 throw new IllegalStateException("The cluster did not form: " + masters.get(0).command("CLUSTER", "INFO"));
             }
             Thread.onSpinWait();

@@ -50,14 +50,9 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
     public void beforeAll(ExtensionContext context) {
         assumeTrue(RedisServer.available(), "no redis-server on the PATH nor in the embedded-redis jar");
         switch (kind) {
-            case CLUSTER:
-                cluster = RedisCluster.start();
-                break;
-            case SENTINEL:
-                sentinel = RedisSentinel.start();
-                break;
-            default:
-                server = RedisServer.startNew();
+            case STANDALONE -> server = RedisServer.startNew();
+            case CLUSTER -> cluster = RedisCluster.start();
+            case SENTINEL -> sentinel = RedisSentinel.start();
         }
     }
 
@@ -76,14 +71,11 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
 
     /** The URL clients connect to. */
     public String url() {
-        switch (kind) {
-            case CLUSTER:
-                return cluster.url();
-            case SENTINEL:
-                return sentinel.url();
-            default:
-                return server.url();
-        }
+        return switch (kind) {
+            case STANDALONE -> server.url();
+            case CLUSTER -> cluster.url();
+            case SENTINEL -> sentinel.url();
+        };
     }
 
     /** The standalone server (or the Sentinel's master). */
