@@ -4,11 +4,8 @@ import io.fastlimit.Algorithm;
 import io.fastlimit.ClientRequest;
 import io.fastlimit.FastLimit;
 import io.fastlimit.rules.RateLimitRule;
+import io.fastlimit.testing.ManualClock;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,12 +25,12 @@ public final class AlgorithmBoundary {
     // tag::scenario[]
     /** How many requests of each burst of {@code burst} pass under {@code algorithm}, the bursts sent at {@code offsetsMs}. */
     public static List<Integer> allowedPerBurst(Algorithm algorithm, int burst, long... offsetsMs) {
-        SettableClock clock = new SettableClock(START_MS);
+        ManualClock clock = new ManualClock(START_MS);
         RateLimitRule rule = RateLimitRule.builder("demo").ip("10/min").algorithm(algorithm).build();
         List<Integer> allowed = new ArrayList<>();
         try (FastLimit limiter = FastLimit.builder().clock(clock).build()) {   // memory backend on this clock
             for (long offsetMs : offsetsMs) {
-                clock.setMillis(START_MS + offsetMs);
+                clock.set(START_MS + offsetMs);
                 int passed = 0;
                 for (int i = 0; i < burst; i++) {
                     if (limiter.check(rule, ClientRequest.of("203.0.113.7")).allowed()) {
@@ -46,39 +43,6 @@ public final class AlgorithmBoundary {
         return allowed;
     }
     // end::scenario[]
-
-    /** A clock a test sets by hand. */
-    static final class SettableClock extends Clock {
-        private volatile long millis;
-
-        SettableClock(long millis) {
-            this.millis = millis;
-        }
-
-        void setMillis(long millis) {
-            this.millis = millis;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     /** Prints the table of docs/algorithms.md. */
     public static void main(String[] args) {
