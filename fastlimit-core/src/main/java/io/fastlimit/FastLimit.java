@@ -409,7 +409,7 @@ public final class FastLimit implements AutoCloseable {
     private RateLimitDecision toDecision(BoundRule bound, ScopeBinding scope, String key, BackendResult result,
                                          Backend consumedFrom) {
         long nowMs = headerStyle == HeaderStyle.ietf() || !result.allowed() ? clock.millis() : 0;
-        long windowMillis = scope.windowFor(result.limit());
+        long windowMillis = scope.windowFor(result);
         if (result.allowed()) {
             return new RateLimitDecision(true, true, false, result.limit(), result.remaining(), result.resetMs(), 0,
                     bound.rule.name(), windowMillis, headerStyle, nowMs, consumedFrom, key, scope.buckets, bound.cost);
@@ -528,11 +528,18 @@ public final class FastLimit implements AutoCloseable {
                     keyPrefix + ":" + rule.name() + ":" + scope.keyPart() + ":{");
         }
 
-        /** The window of the bucket a result describes, found by its limit. */
-        long windowFor(long limit) {
-            for (int i = 0; i < buckets.size(); i++) {
-                if (buckets.get(i).limit() == limit) {
-                    return buckets.get(i).windowMillis();
+        /**
+         * The window of the bucket {@code result} describes: the one at its index, or for a backend
+         * that does not tell, the first with its limit.
+         */
+        long windowFor(BackendResult result) {
+            int index = result.bucketIndex();
+            if (index >= 0 && index < buckets.size()) {
+                return buckets.get(index).windowMillis();
+            }
+            for (BucketConfig bucket : buckets) {
+                if (bucket.limit() == result.limit()) {
+                    return bucket.windowMillis();
                 }
             }
             return buckets.get(0).windowMillis();

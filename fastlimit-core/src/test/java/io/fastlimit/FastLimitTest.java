@@ -27,7 +27,7 @@ class FastLimitTest {
     private final ManualClock clock = new ManualClock(MINUTE_START_MS);
 
     /** A real backend that remembers the keys it was asked about. */
-    private static final class KeyRecordingBackend implements Backend {
+    private static class KeyRecordingBackend implements Backend {
         final Backend delegate;
         final List<String> keys = new ArrayList<>();
 
@@ -526,6 +526,39 @@ class FastLimitTest {
         }
         assertThat(limiter.check(rule, from("192.0.2.1")).headers())
                 .containsEntry("RateLimit", "\"search\";r=0;t=45").containsEntry("Retry-After", "45");
+    }
+
+    @Test
+    void ietfPolicyNamesTheWindowOfTheRateReportedWhenTwoRatesShareALimit() {
+        FastLimit limiter = limiter().headers(HeaderStyle.ietf()).build();
+        RateLimitRule rule = RateLimitRule.ip("search", "10/s;10/min");
+        for (int remaining = 9; remaining >= 0; remaining--) {
+            RateLimitDecision d = limiter.check(rule, from("192.0.2.1"));
+            // as many left in both: the per-minute rate, whole again last, is the one reported
+            assertThat(d.windowMillis()).isEqualTo(60_000);
+            assertThat(d.headers()).containsEntry("RateLimit-Policy", "\"search\";q=10;w=60")
+                    .containsEntry("RateLimit", "\"search\";r=" + remaining + ";t=60");
+        }
+        clock.advance(Duration.ofSeconds(1)); // the per-second rate is whole again, the per-minute one spent
+        RateLimitDecision blocked = limiter.check(rule, from("192.0.2.1"));
+        assertThat(blocked.allowed()).isFalse();
+        assertThat(blocked.headers()).containsEntry("RateLimit-Policy", "\"search\";q=10;w=60")
+                .containsEntry("Retry-After", "59");
+    }
+
+    @Test
+    void aBackendThatDoesNotTellWhichBucketItDescribesHasItFoundByItsLimit() {
+        Backend memory = memory();
+        Backend withoutIndex = new KeyRecordingBackend(memory) {
+            @Override
+            public synchronized BackendResult checkAndIncrement(String key, List<BucketConfig> buckets, int cost) {
+                BackendResult r = super.checkAndIncrement(key, buckets, cost);
+                return new BackendResult(r.allowed(), r.limit(), r.remaining(), r.resetMs(), r.retryAfterMs());
+            }
+        };
+        FastLimit limiter = limiter().backend(withoutIndex).headers(HeaderStyle.ietf()).build();
+        RateLimitDecision d = limiter.check(RateLimitRule.ip("search", "10/s;5/min"), from("192.0.2.1"));
+        assertThat(d.headers()).containsEntry("RateLimit-Policy", "\"search\";q=5;w=60");
     }
 
     @Test

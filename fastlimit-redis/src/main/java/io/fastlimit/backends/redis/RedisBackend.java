@@ -204,13 +204,13 @@ public final class RedisBackend implements Backend {
         return compiledBuckets;
     }
 
-    /** The check script's answer: {allowed, limit, remaining, reset epoch ms, retry-after ms}. */
+    /** The check script's answer: {allowed, limit, remaining, reset epoch ms, retry-after ms, bucket index}. */
     private static BackendResult toResult(List<Object> reply) {
-        if (reply == null || reply.size() != 5) {
+        if (reply == null || reply.size() != 6) {
             throw new IllegalStateException("Unexpected answer from the fastlimit check script: " + reply);
         }
         return new BackendResult(number(reply.get(0)) == 1L, number(reply.get(1)), number(reply.get(2)),
-                number(reply.get(3)), number(reply.get(4)));
+                number(reply.get(3)), number(reply.get(4)), (int) number(reply.get(5)));
     }
 
     private static long number(Object value) {
