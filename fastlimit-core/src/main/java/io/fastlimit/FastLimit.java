@@ -5,10 +5,7 @@ import io.fastlimit.backends.BackendFactory;
 import io.fastlimit.backends.BackendUrls;
 import io.fastlimit.backends.BackendResult;
 import io.fastlimit.backends.memory.MemoryBackend;
-import io.fastlimit.rules.BucketConfig;
-import io.fastlimit.rules.Rate;
 import io.fastlimit.rules.RateLimitRule;
-import io.fastlimit.rules.Scope;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -22,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -74,12 +70,6 @@ public final class FastLimit implements AutoCloseable {
     /** Throttled log messages are written at most this often. */
     private static final long LOG_INTERVAL_MS = 10_000;
 
-    /** A blocked answer under {@link FailurePolicy#CLOSED} asks the client to come back after this long. */
-    private static final long FAIL_CLOSED_RETRY_MS = 1_000;
-
-    /** Rules built per request instead of once would grow the binding cache; past this it stops caching. */
-    private static final int MAX_CACHED_RULES = 10_000;
-
     private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9._:/\\-]{1,64}");
 
     /** The schemes of io.fastlimit:fastlimit-redis, named when that module is missing. */
@@ -87,7 +77,6 @@ public final class FastLimit implements AutoCloseable {
 
     private final Backend backend;
     private final boolean ownsBackend;
-    private final Backend localFallback;
     private final Algorithm algorithm;
     private final String keyPrefix;
     private final HeaderStyle headerStyle;
@@ -96,11 +85,9 @@ public final class FastLimit implements AutoCloseable {
     private final ClientIpResolver clientIps;
     private final FailurePolicy failurePolicy;
     private final Clock clock;
-    private final ConcurrentHashMap<RateLimitRule, BoundRule> boundRules = new ConcurrentHashMap<>();
-    /** The limits each rule name was first bound with, for the first {@value #MAX_CACHED_RULES} names. */
-    private final ConcurrentHashMap<String, String> limitsByName = new ConcurrentHashMap<>();
+    private final RuleBindings rules;
+    private final BackendFailureHandler failures;
     private final LogThrottle dryRunLog = new LogThrottle(LOG, Level.INFO, LOG_INTERVAL_MS);
-    private final LogThrottle failureLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
     private final LogThrottle headerResolverLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
 
     private FastLimit(Builder b, Backend backend, boolean ownsBackend) {
@@ -115,9 +102,8 @@ public final class FastLimit implements AutoCloseable {
                 b.ipv6PrefixBits);
         this.failurePolicy = b.failurePolicy;
         this.clock = b.clock;
-        this.localFallback = failurePolicy == FailurePolicy.LOCAL && !(backend instanceof MemoryBackend)
-                ? MemoryBackend.builder().clock(clock).build()
-                : null;
+        this.rules = new RuleBindings(algorithm, keyPrefix);
+        this.failures = new BackendFailureHandler(failurePolicy, backend, clock);
     }
 
     /** Starts a limiter; with no further settings it keeps its counters in memory. */
@@ -262,7 +248,7 @@ public final class FastLimit implements AutoCloseable {
             try {
                 consumedFrom.refund(decision.consumedKey, decision.consumedBuckets, decision.consumedCost);
             } catch (RuntimeException e) {
-                failureLog.log(clock.millis(), "Rate-limit backend failed to give units back", e);
+                failures.onRefundFailure(e);
             }
         }
         if (decision.alsoConsumed != null) {
@@ -321,14 +307,12 @@ public final class FastLimit implements AutoCloseable {
     }
 
     private void reset(ScopeBinding scope, String id) {
-        String key = scope.keyStart + id + "}";
-        if (localFallback != null) {
-            localFallback.reset(key, scope.buckets);
-        }
+        String key = scope.key(id);
+        failures.resetLocal(key, scope.buckets);
         try {
             backend.reset(key, scope.buckets);
         } catch (RuntimeException e) {
-            failureLog.log(clock.millis(), "Rate-limit backend failed to reset " + key + "; its buckets expire by themselves", e);
+            failures.onResetFailure(key, e);
         }
     }
 
@@ -359,9 +343,7 @@ public final class FastLimit implements AutoCloseable {
     /** Closes the backend this limiter created; a backend handed to {@link Builder#backend} stays open. */
     @Override
     public void close() {
-        if (localFallback != null) {
-            localFallback.close();
-        }
+        failures.close();
         if (ownsBackend) {
             backend.close();
         }
@@ -375,7 +357,7 @@ public final class FastLimit implements AutoCloseable {
     }
 
     private RateLimitDecision decide(BoundRule bound, ScopeBinding scope, String id) {
-        String key = scope.keyStart + id + "}";
+        String key = scope.key(id);
         BackendResult result;
         try {
             result = scope.single != null
@@ -388,22 +370,9 @@ public final class FastLimit implements AutoCloseable {
     }
 
     private RateLimitDecision onBackendFailure(BoundRule bound, ScopeBinding scope, String key, RuntimeException e) {
-        long nowMs = clock.millis();
-        switch (failurePolicy) {
-            case LOCAL:
-                failureLog.log(nowMs, "Rate-limit backend failed; checking in local memory instead", e);
-                Backend local = localFallback != null ? localFallback : backend;
-                return toDecision(bound, scope, key, local.checkAndIncrement(key, scope.buckets, bound.cost), local);
-            case CLOSED:
-                failureLog.log(nowMs, "Rate-limit backend failed; blocking requests (failure policy closed)", e);
-                BucketConfig first = scope.buckets.get(0);
-                return toDecision(bound, scope, key, new BackendResult(false, first.limit(), 0,
-                        nowMs + FAIL_CLOSED_RETRY_MS, FAIL_CLOSED_RETRY_MS), null);
-            case OPEN:
-            default:
-                failureLog.log(nowMs, "Rate-limit backend failed; letting requests through (failure policy open)", e);
-                return RateLimitDecision.unlimited();
-        }
+        BackendFailureHandler.Answer answer = failures.onCheckFailure(key, scope.buckets, bound.cost, e);
+        return answer == null ? RateLimitDecision.unlimited()
+                : toDecision(bound, scope, key, answer.result(), answer.consumedFrom());
     }
 
     private RateLimitDecision toDecision(BoundRule bound, ScopeBinding scope, String key, BackendResult result,
@@ -435,115 +404,7 @@ public final class FastLimit implements AutoCloseable {
     }
 
     private BoundRule bind(RateLimitRule rule) {
-        BoundRule bound = boundRules.get(rule);
-        if (bound == null) {
-            bound = new BoundRule(rule, rule.algorithm().orElse(algorithm), keyPrefix);
-            checkSameLimitsAsTheSameName(bound);
-            if (boundRules.size() < MAX_CACHED_RULES) {
-                BoundRule raced = boundRules.putIfAbsent(rule, bound);
-                if (raced != null) {
-                    bound = raced;
-                }
-            }
-        }
-        return bound;
-    }
-
-    /**
-     * Rules that share a name share their buckets, so they must count them alike: two rules of one
-     * name with other rates or algorithms would each see the other's units counted against a limit
-     * they do not have.
-     */
-    private void checkSameLimitsAsTheSameName(BoundRule bound) {
-        String limits = bound.limits();
-        String seen = limitsByName.size() < MAX_CACHED_RULES
-                ? limitsByName.putIfAbsent(bound.rule.name(), limits) : limitsByName.get(bound.rule.name());
-        if (seen != null && !seen.equals(limits)) {
-            throw new IllegalArgumentException("Rule '" + bound.rule.name() + "' is used with other limits (" + limits
-                    + ") than another rule of that name (" + seen + "): rules of one name share their buckets,"
-                    + " so give them the same limits, or different names");
-        }
-    }
-
-    /** A rule with its buckets and key parts worked out once, so a check only concatenates the id. */
-    private static final class BoundRule {
-        final RateLimitRule rule;
-        final int cost;
-        final ScopeBinding user;
-        final ScopeBinding header;
-        final ScopeBinding ip;
-        /**
-         * The bucket per client IP that unverified and unknown header values count against: the IP
-         * scope, or for a rule without one its header rates keyed by IP; null for a user-only rule.
-         */
-        final ScopeBinding perIp;
-        final HeaderIdentityResolver headerResolver;
-
-        BoundRule(RateLimitRule rule, Algorithm algorithm, String keyPrefix) {
-            this.rule = rule;
-            this.cost = rule.cost();
-            this.user = ScopeBinding.of(rule, Scope.USER, algorithm, keyPrefix);
-            this.header = ScopeBinding.of(rule, Scope.HEADER, algorithm, keyPrefix);
-            this.ip = ScopeBinding.of(rule, Scope.IP, algorithm, keyPrefix);
-            this.perIp = ip != null || header == null ? ip
-                    : new ScopeBinding(Scope.IP, header.buckets, keyPrefix + ":" + rule.name() + ":" + Scope.IP.keyPart() + ":{");
-            this.headerResolver = rule.headerResolver().orElse(null);
-        }
-
-        /** What this rule counts, scope by scope: rules of one name must agree on it. */
-        String limits() {
-            StringBuilder limits = new StringBuilder();
-            for (ScopeBinding scope : new ScopeBinding[] {user, header, ip}) {
-                if (scope != null) {
-                    limits.append(limits.length() == 0 ? "" : ", ").append(scope.scope.keyPart()).append(' ').append(scope.buckets);
-                }
-            }
-            return limits.toString();
-        }
-    }
-
-    private static final class ScopeBinding {
-        final Scope scope;
-        final List<BucketConfig> buckets;
-        /** The only bucket of a one-rate scope, the common case, checked without a list; else null. */
-        final BucketConfig single;
-        final String keyStart;
-
-        private ScopeBinding(Scope scope, List<BucketConfig> buckets, String keyStart) {
-            this.scope = scope;
-            this.buckets = buckets;
-            this.single = buckets.size() == 1 ? buckets.get(0) : null;
-            this.keyStart = keyStart;
-        }
-
-        static ScopeBinding of(RateLimitRule rule, Scope scope, Algorithm algorithm, String keyPrefix) {
-            if (!rule.limits(scope)) {
-                return null;
-            }
-            List<BucketConfig> buckets = new ArrayList<>();
-            for (Rate rate : rule.rates(scope)) {
-                buckets.add(BucketConfig.of(rate, algorithm));
-            }
-            return new ScopeBinding(scope, List.copyOf(buckets),
-                    keyPrefix + ":" + rule.name() + ":" + scope.keyPart() + ":{");
-        }
-
-        /**
-         * The window of the bucket {@code result} describes: the one at its index, or for a backend
-         * that does not tell, the first with its limit.
-         */
-        long windowFor(BackendResult result) {
-            int index = result.bucketIndex();
-            if (index >= 0 && index < buckets.size()) {
-                return buckets.get(index).windowMillis();
-            }
-            for (BucketConfig bucket : buckets) {
-                if (bucket.limit() == result.limit()) {
-                    return bucket.windowMillis();
-                }
-            }
-            return buckets.get(0).windowMillis();
-        }
+        return rules.bind(rule);
     }
 
     /**
