@@ -55,11 +55,14 @@ import java.util.regex.Pattern;
  *       through that proxy, and is never exempt.</li>
  * </ul>
  *
- * <h2>Several rules</h2>
+ * <h2>Several rules, and giving back</h2>
  * {@link #check(List, ClientRequest)} checks rules in order and stops at the first that blocks; the
- * rules checked before it give their units back ({@link #refund}), so a request is counted by all of
- * its rules or by none. When all allow, the decision reports the most restrictive (fewest remaining). The rates of one scope ({@code "10/s;500/hour"}) are always
- * checked in one atomic step: all consume, or none does.
+ * rules checked before it give their units back, so a request is counted by all of its rules or by
+ * none. When all allow, the decision reports the most restrictive (fewest remaining). The rates of
+ * one scope ({@code "10/s;500/hour"}) are always checked in one atomic step: all consume, or none
+ * does. When something else may still turn the request away, {@link #acquire(RateLimitRule,
+ * ClientRequest) acquire} instead of {@code check}: its {@link Consumption} carries the decision and
+ * can {@link Consumption#giveBack() give back} what the check took.
  *
  * <p>This class is thread-safe; build one per application and share it.
  */
@@ -126,13 +129,22 @@ public final class FastLimit implements AutoCloseable {
      * Never throws for anything the request carries.
      */
     public RateLimitDecision check(RateLimitRule rule, ClientRequest request) {
+        return acquire(rule, request).decision();
+    }
+
+    /**
+     * Checks {@code request} against {@code rule} like {@link #check(RateLimitRule, ClientRequest)},
+     * and answers what the check consumed with its decision, to be given back if the request is
+     * turned away afterwards. Never throws for anything the request carries.
+     */
+    public Consumption acquire(RateLimitRule rule, ClientRequest request) {
         BoundRule bound = bind(rule);
         String ip = null;
         if (!exemptIps.isEmpty()) {
             ip = clientIps.resolve(request);
             // a client that cannot be determined is never exempt, whatever the proxy it came through
             if (ip != null && IpRange.anyContains(exemptIps, IpAddresses.parse(ip))) {
-                return RateLimitDecision.unlimited();
+                return Consumption.nothing();
             }
         }
         ScopeBinding scope = null;
@@ -168,7 +180,7 @@ public final class FastLimit implements AutoCloseable {
             scope = bound.ip;
         }
         if (scope == null) {
-            return RateLimitDecision.unlimited();
+            return Consumption.nothing();
         }
         if (scope == bound.perIp) {
             return decide(bound, scope, ipBucketId(ip, request));
@@ -177,16 +189,16 @@ public final class FastLimit implements AutoCloseable {
             return decide(bound, scope, id);
         }
         // the ceiling first: once an address is spent, its made-up values do not even create buckets
-        RateLimitDecision ceiling = decide(bound, bound.perIp, ipBucketId(ip, request));
-        if (!ceiling.allowed()) {
+        Consumption ceiling = decide(bound, bound.perIp, ipBucketId(ip, request));
+        if (!ceiling.decision().allowed()) {
             return ceiling;
         }
-        RateLimitDecision decision = decide(bound, scope, id);
-        if (!decision.allowed()) {
-            refund(ceiling); // all buckets of one check consume, or none does
-            return decision;
+        Consumption own = decide(bound, scope, id);
+        if (!own.decision().allowed()) {
+            ceiling.giveBack(); // all buckets of one check consume, or none does
+            return own;
         }
-        return ceiling.isTighterThan(decision) ? ceiling.alsoConsumed(decision) : decision.alsoConsumed(ceiling);
+        return own.and(ceiling); // reports the tighter, and the own bucket on a tie
     }
 
     /** The IP bucket id of {@code request}, whose client address is {@code ip} when already resolved. */
@@ -213,47 +225,25 @@ public final class FastLimit implements AutoCloseable {
      * rules or by none. When all allow, the decision reports the most restrictive one.
      */
     public RateLimitDecision check(List<RateLimitRule> rules, ClientRequest request) {
-        RateLimitDecision tightest = RateLimitDecision.unlimited();
-        RateLimitDecision[] allowed = null;
-        for (int i = 0; i < rules.size(); i++) {
-            RateLimitDecision decision = check(rules.get(i), request);
-            if (!decision.allowed()) {
-                // the request is turned away: the rules that let it through give their units back
-                for (int j = 0; allowed != null && j < i; j++) {
-                    refund(allowed[j]);
-                }
-                return decision;
-            }
-            if (decision.isTighterThan(tightest)) {
-                tightest = decision;
-            }
-            if (i + 1 < rules.size()) {
-                if (allowed == null) {
-                    allowed = new RateLimitDecision[rules.size()];
-                }
-                allowed[i] = decision;
-            }
-        }
-        return tightest;
+        return acquire(rules, request).decision();
     }
 
     /**
-     * Gives back what an allowed {@code decision} consumed, when something else turns the request
-     * away (another filter's rule, say), so the request does not count against this rule either.
-     * Best effort, and a no-op for decisions that consumed nothing.
+     * Checks {@code request} against several rules like {@link #check(List, ClientRequest)}, and
+     * answers what the checks consumed with their decision: nothing when one blocked, since the
+     * rules before it have given their units back by then.
      */
-    public void refund(RateLimitDecision decision) {
-        Backend consumedFrom = decision.consumedFrom;
-        if (consumedFrom != null && decision.allowed() && !decision.wouldHaveBlocked()) {
-            try {
-                consumedFrom.refund(decision.consumedKey, decision.consumedBuckets, decision.consumedCost);
-            } catch (RuntimeException e) {
-                failures.onRefundFailure(e);
+    public Consumption acquire(List<RateLimitRule> rules, ClientRequest request) {
+        Consumption all = Consumption.nothing();
+        for (RateLimitRule rule : rules) {
+            Consumption one = acquire(rule, request);
+            if (!one.decision().allowed()) {
+                all.giveBack(); // the request is turned away: the rules that let it through give their units back
+                return one;
             }
+            all = all.and(one);
         }
-        if (decision.alsoConsumed != null) {
-            refund(decision.alsoConsumed);
-        }
+        return all;
     }
 
     /**
@@ -356,7 +346,7 @@ public final class FastLimit implements AutoCloseable {
                 + ", failurePolicy=" + failurePolicy + "]";
     }
 
-    private RateLimitDecision decide(BoundRule bound, ScopeBinding scope, String id) {
+    private Consumption decide(BoundRule bound, ScopeBinding scope, String id) {
         String key = scope.key(id);
         BackendResult result;
         try {
@@ -364,33 +354,28 @@ public final class FastLimit implements AutoCloseable {
                     ? backend.checkAndIncrement(key, scope.single, bound.cost)
                     : backend.checkAndIncrement(key, scope.buckets, bound.cost);
         } catch (RuntimeException e) {
-            return onBackendFailure(bound, scope, key, e);
+            BackendFailureHandler.Answer answer = failures.onCheckFailure(key, scope.buckets, bound.cost, e);
+            return answer == null ? Consumption.nothing() : consumption(bound, scope, key, answer.result(), answer.consumedFrom());
         }
-        return toDecision(bound, scope, key, result, backend);
+        return consumption(bound, scope, key, result, backend);
     }
 
-    private RateLimitDecision onBackendFailure(BoundRule bound, ScopeBinding scope, String key, RuntimeException e) {
-        BackendFailureHandler.Answer answer = failures.onCheckFailure(key, scope.buckets, bound.cost, e);
-        return answer == null ? RateLimitDecision.unlimited()
-                : toDecision(bound, scope, key, answer.result(), answer.consumedFrom());
-    }
-
-    private RateLimitDecision toDecision(BoundRule bound, ScopeBinding scope, String key, BackendResult result,
-                                         Backend consumedFrom) {
+    /** The decision {@code result} makes, with what {@code consumedFrom} (null: nothing) consumed for it. */
+    private Consumption consumption(BoundRule bound, ScopeBinding scope, String key, BackendResult result,
+                                    Backend consumedFrom) {
         long nowMs = headerStyle == HeaderStyle.ietf() || !result.allowed() ? clock.millis() : 0;
         long windowMillis = scope.windowFor(result);
+        String ruleName = bound.rule.name();
         if (result.allowed()) {
-            return new RateLimitDecision(true, true, false, result.limit(), result.remaining(), result.resetMs(), 0,
-                    bound.rule.name(), windowMillis, headerStyle, nowMs, consumedFrom, key, scope.buckets, bound.cost);
+            RateLimitDecision allowed = RateLimitDecision.allowed(ruleName, result, windowMillis, headerStyle, nowMs);
+            return consumedFrom == null ? Consumption.of(allowed)
+                    : Consumption.took(allowed, consumedFrom, key, scope.buckets, bound.cost, failures);
         }
         if (dryRun) {
-            dryRunLog.log(nowMs, "Rate limit '" + bound.rule.name() + "' would have blocked " + key
-                    + " (dry run: let through)", null);
-            return new RateLimitDecision(true, true, true, result.limit(), 0, result.resetMs(), 0,
-                    bound.rule.name(), windowMillis, headerStyle, nowMs, null, null, null, 0);
+            dryRunLog.log(nowMs, "Rate limit '" + ruleName + "' would have blocked " + key + " (dry run: let through)", null);
+            return Consumption.of(RateLimitDecision.wouldHaveBlocked(ruleName, result, windowMillis, headerStyle, nowMs));
         }
-        return new RateLimitDecision(false, true, false, result.limit(), result.remaining(), result.resetMs(),
-                Math.max(1, result.retryAfterMs()), bound.rule.name(), windowMillis, headerStyle, nowMs, null, null, null, 0);
+        return Consumption.of(RateLimitDecision.blocked(ruleName, result, windowMillis, headerStyle, nowMs));
     }
 
     /**

@@ -176,7 +176,7 @@ class FastLimitTest {
         FastLimit limiter = limiter().build();
         RateLimitDecision d = limiter.check(RateLimitRule.builder("users-only").user("1/min").build(), from("192.0.2.1"));
         assertThat(d.allowed()).isTrue();
-        assertThat(d.limited()).isFalse();
+        assertThat(d.bucketChecked()).isFalse();
         assertThat(d.headers()).isEmpty();
     }
 
@@ -303,7 +303,7 @@ class FastLimitTest {
         assertThat(backend.keys).containsOnly("fastlimit:keys:ip:{192.0.2.1}");
         assertThat(limiter.check(rule, withHeaders("192.0.2.1", Map.of("X-Api-Key", "key-a"), null)).allowed()).isTrue();
         // a request without the header is not limited by a header-only rule, as before
-        assertThat(limiter.check(rule, from("192.0.2.1")).limited()).isFalse();
+        assertThat(limiter.check(rule, from("192.0.2.1")).bucketChecked()).isFalse();
     }
 
     @Test
@@ -375,13 +375,13 @@ class FastLimitTest {
         FastLimit limiter = limiter().exemptIps("2001:db8:1:2::1").build();
         RateLimitRule rule = RateLimitRule.ip("r", "1/min");
         for (int i = 0; i < 3; i++) {
-            assertThat(limiter.check(rule, from("2001:db8:1:2::1")).limited()).isFalse();
+            assertThat(limiter.check(rule, from("2001:db8:1:2::1")).bucketChecked()).isFalse();
         }
         assertThat(limiter.check(rule, from("2001:db8:1:2::2")).allowed()).isTrue();
         assertThat(limiter.check(rule, from("2001:db8:1:2::3")).allowed()).as("the neighbours share their /64").isFalse();
 
         FastLimit wholeNetwork = limiter().exemptIps("2001:db8:1:2::/64").build();
-        assertThat(wholeNetwork.check(rule, from("2001:db8:1:2::3")).limited()).isFalse();
+        assertThat(wholeNetwork.check(rule, from("2001:db8:1:2::3")).bucketChecked()).isFalse();
     }
 
     @Test
@@ -405,7 +405,7 @@ class FastLimitTest {
                     .allowed()).isTrue();
             // an internal client a proxy of ours named is exempt as configured
             assertThat(limiter.check(rule, withHeaders("10.0.0.2", Map.of("X-Forwarded-For", "10.1.1.1"), null))
-                    .limited()).isFalse();
+                    .bucketChecked()).isFalse();
         }
     }
 
@@ -490,7 +490,7 @@ class FastLimitTest {
             for (int i = 0; i < 3; i++) {
                 RateLimitDecision d = limiter.check(rule, from(ip));
                 assertThat(d.allowed()).isTrue();
-                assertThat(d.limited()).isFalse();
+                assertThat(d.bucketChecked()).isFalse();
                 assertThat(d.headers()).isEmpty();
             }
         }
@@ -609,10 +609,10 @@ class FastLimitTest {
         RateLimitDecision globalOnly = limiter.check(global, req);
         assertThat(globalOnly.remaining()).as("only the first request counted against global").isEqualTo(1);
 
-        RateLimitDecision allowed = limiter.check(global, req);
-        limiter.refund(allowed);
+        Consumption allowed = limiter.acquire(global, req);
+        allowed.giveBack();
         assertThat(limiter.check(global, req).remaining()).as("refunded by hand").isZero();
-        limiter.refund(RateLimitDecision.unlimited()); // nothing to give back, no error
+        Consumption.nothing().giveBack(); // nothing to give back, no error
     }
 
     @Test
@@ -623,10 +623,10 @@ class FastLimitTest {
         for (int i = 0; i < 3; i++) {
             RateLimitDecision d = limiter.check(rule, from("192.0.2.1"));
             assertThat(d.allowed()).isTrue();
-            assertThat(d.limited()).isFalse();
+            assertThat(d.bucketChecked()).isFalse();
         }
         backend.down.set(false);
-        assertThat(limiter.check(rule, from("192.0.2.1")).limited()).isTrue();
+        assertThat(limiter.check(rule, from("192.0.2.1")).bucketChecked()).isTrue();
     }
 
     @Test
@@ -713,7 +713,7 @@ class FastLimitTest {
         assertThat(limiter.clientIp(withHeaders("10.9.9.9", Map.of("X-Forwarded-For", "203.0.113.1"), null)))
                 .isEqualTo("203.0.113.1");
         assertThat(limiter.check(RateLimitRule.ip("r", "1/min"), withHeaders("10.9.9.9", Map.of("X-Forwarded-For", "::1"), null))
-                .limited()).isFalse();
+                .bucketChecked()).isFalse();
     }
 
     @Test

@@ -74,13 +74,13 @@ class RedisFailureTest {
         for (int i = 0; i < 10; i++) {
             RateLimitDecision d = timed(limiter, rule, client);
             assertThat(d.allowed()).isTrue();
-            assertThat(d.limited()).isFalse();
+            assertThat(d.bucketChecked()).isFalse();
         }
         assertThat(backend.isCircuitOpen()).as("repeated failures open the circuit").isTrue();
 
         server.start();
         RateLimitDecision back = awaitRecovery(limiter);
-        assertThat(back.limited()).isTrue();
+        assertThat(back.bucketChecked()).isTrue();
         assertThat(backend.isCircuitOpen()).isFalse();
     }
 
@@ -130,7 +130,7 @@ class RedisFailureTest {
         limiter.check(rule, client); // connected and the script cached
         assertThat(server.command("CLIENT", "PAUSE", "1500", "ALL")).isEqualTo("OK"); // a server that answers nothing for 1.5 s
         RateLimitDecision d = timed(limiter, rule, client);
-        assertThat(d.limited()).as("timed out, let through").isFalse();
+        assertThat(d.bucketChecked()).as("timed out, let through").isFalse();
     }
 
     @Test
@@ -140,7 +140,7 @@ class RedisFailureTest {
         limiter.check(rule, client); // connected and the script cached
         assertThat(server.command("CLIENT", "PAUSE", "3000", "ALL")).isEqualTo("OK");
         for (int i = 1; i < RedisBackend.CIRCUIT_FAILURES; i++) {
-            assertThat(timed(limiter, rule, client).limited()).as("timed out").isFalse();
+            assertThat(timed(limiter, rule, client).bucketChecked()).as("timed out").isFalse();
             assertThat(backend.failuresCounted()).isEqualTo(i);
             assertThat(backend.isCircuitOpen()).as("%d timeouts of %d", i, RedisBackend.CIRCUIT_FAILURES).isFalse();
         }
@@ -175,7 +175,7 @@ class RedisFailureTest {
 
             // the client would send again after 400 ms, three times, all before Redis resumes
             assertThat(server.command("CLIENT", "PAUSE", "2000", "WRITE")).isEqualTo("OK");
-            assertThat(timed(limiter, wide, client).limited()).as("timed out").isFalse();
+            assertThat(timed(limiter, wide, client).bucketChecked()).as("timed out").isFalse();
             // a write waits for the pause to end, behind anything sent before it
             server.command("SET", "after-the-pause", "1");
             assertThat(limiter.check(wide, client).remaining())
@@ -208,7 +208,7 @@ class RedisFailureTest {
         while (System.currentTimeMillis() < deadline) {
             clock.advanceMillis(RedisBackend.CIRCUIT_OPEN_MS);
             RateLimitDecision d = limiter.check(rule, client);
-            if (d.limited()) {
+            if (d.bucketChecked()) {
                 return d;
             }
         }

@@ -95,7 +95,7 @@ class RedisRefundTest {
         int allowed = 0;
         for (int i = 0; i < 20; i++) {
             RateLimitDecision decision = limiter.check(rules, client);
-            assertThat(decision.limited()).as("decided by Redis, not by the failure policy").isTrue();
+            assertThat(decision.bucketChecked()).as("decided by Redis, not by the failure policy").isTrue();
             if (decision.allowed()) {
                 allowed++;
             }
