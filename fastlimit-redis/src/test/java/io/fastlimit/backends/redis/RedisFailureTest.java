@@ -1,6 +1,7 @@
 package io.fastlimit.backends.redis;
 
 import io.fastlimit.ClientRequest;
+import io.fastlimit.Consumption;
 import io.fastlimit.FailurePolicy;
 import io.fastlimit.FastLimit;
 import io.fastlimit.RateLimitDecision;
@@ -159,6 +160,30 @@ class RedisFailureTest {
                 .toCompletableFuture();
         assertThatThrownBy(check::join).hasCauseInstanceOf(BackendUnavailableException.class);
         assertThat(backend.failuresCounted()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefundRedisDoesNotAnswerNeitherHoldsTheRequestNorGoesUncounted() {
+        RedisBackend backend = backend();
+        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build();
+        Consumption consumption = limiter.acquire(rule, client);
+        assertThat(consumption.decision().remaining()).isEqualTo(2);
+        assertThat(server.command("CLIENT", "PAUSE", "1500", "ALL")).isEqualTo("OK");
+
+        long start = System.nanoTime();
+        consumption.giveBack(); // as when a later limit turns the request away
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("given back without waiting for Redis")
+                .isLessThan(TIMEOUT.toMillis());
+        // the next check of the key is sent once the refund has timed out, and times out too
+        assertThat(timed(limiter, rule, client).bucketChecked()).isFalse();
+        assertThat(backend.failuresCounted()).as("the refund and the check").isEqualTo(2);
+
+        java.util.concurrent.CompletableFuture<Void> refund = backend.refundAsync("c:r:ip:{1.1.1.1}",
+                java.util.List.of(io.fastlimit.rules.BucketConfig.of(io.fastlimit.rules.Rate.parse("5/min").get(0),
+                        io.fastlimit.Algorithm.FIXED_WINDOW)), 1).toCompletableFuture();
+        assertThatThrownBy(refund::join).hasCauseInstanceOf(BackendUnavailableException.class);
+        assertThat(backend.failuresCounted()).isEqualTo(3);
+        assertThat(backend.keysWithRefundsInFlight()).isZero();
     }
 
     @Test
