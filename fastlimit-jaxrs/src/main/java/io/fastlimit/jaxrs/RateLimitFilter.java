@@ -4,6 +4,7 @@ import io.fastlimit.Consumption;
 import io.fastlimit.FastLimit;
 import io.fastlimit.RateLimitDecision;
 import io.fastlimit.RateLimitExceededException;
+import io.fastlimit.UserResolution;
 import io.fastlimit.rules.RateLimitRule;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -16,7 +17,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -33,9 +33,6 @@ class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter
 
     private static final Logger LOG = System.getLogger(FastLimitFeature.class.getName());
     private static final AtomicBoolean WARNED_NO_ADDRESS = new AtomicBoolean();
-    /** A failing user resolver is logged at most this often, so a flood of requests cannot flood the log. */
-    private static final long WARNING_INTERVAL_MS = 10_000;
-    private static final AtomicLong lastResolverWarningMs = new AtomicLong(Long.MIN_VALUE / 2);
 
     private final FastLimit limiter;
     private final List<RateLimitRule> rules;
@@ -74,17 +71,7 @@ class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter
 
     /** The user, or {@code null}: a resolver that throws makes the request anonymous, never a 500. */
     String user(ContainerRequestContext request) {
-        try {
-            return users.resolveUser(request);
-        } catch (RuntimeException e) {
-            long nowMs = System.currentTimeMillis();
-            long last = lastResolverWarningMs.get();
-            if (nowMs - last >= WARNING_INTERVAL_MS && lastResolverWarningMs.compareAndSet(last, nowMs)) {
-                LOG.log(Level.WARNING, "User resolver " + users.getClass().getName()
-                        + " failed; the request is limited as anonymous", e);
-            }
-            return null;
-        }
+        return UserResolution.userOrAnonymous(users, () -> users.resolveUser(request));
     }
 
     String remoteAddress(ContainerRequestContext request) {
