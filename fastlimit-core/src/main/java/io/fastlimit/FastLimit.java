@@ -5,10 +5,7 @@ import io.fastlimit.backends.BackendFactory;
 import io.fastlimit.backends.BackendUrls;
 import io.fastlimit.backends.BackendResult;
 import io.fastlimit.backends.memory.MemoryBackend;
-import io.fastlimit.rules.BucketConfig;
-import io.fastlimit.rules.Rate;
 import io.fastlimit.rules.RateLimitRule;
-import io.fastlimit.rules.Scope;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -21,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -58,11 +54,14 @@ import java.util.regex.Pattern;
  *       through that proxy, and is never exempt.</li>
  * </ul>
  *
- * <h2>Several rules</h2>
+ * <h2>Several rules, and giving back</h2>
  * {@link #check(List, ClientRequest)} checks rules in order and stops at the first that blocks; the
- * rules checked before it give their units back ({@link #refund}), so a request is counted by all of
- * its rules or by none. When all allow, the decision reports the most restrictive (fewest remaining). The rates of one scope ({@code "10/s;500/hour"}) are always
- * checked in one atomic step: all consume, or none does.
+ * rules checked before it give their units back, so a request is counted by all of its rules or by
+ * none. When all allow, the decision reports the most restrictive (fewest remaining). The rates of
+ * one scope ({@code "10/s;500/hour"}) are always checked in one atomic step: all consume, or none
+ * does. When something else may still turn the request away, {@link #acquire(RateLimitRule,
+ * ClientRequest) acquire} instead of {@code check}: its {@link Consumption} carries the decision and
+ * can {@link Consumption#giveBack() give back} what the check took.
  *
  * <p>This class is thread-safe; build one per application and share it.
  */
@@ -73,12 +72,6 @@ public final class FastLimit implements AutoCloseable {
     /** Throttled log messages are written at most this often. */
     private static final long LOG_INTERVAL_MS = 10_000;
 
-    /** A blocked answer under {@link FailurePolicy#CLOSED} asks the client to come back after this long. */
-    private static final long FAIL_CLOSED_RETRY_MS = 1_000;
-
-    /** Rules built per request instead of once would grow the binding cache; past this it stops caching. */
-    private static final int MAX_CACHED_RULES = 10_000;
-
     private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9._:/\\-]{1,64}");
 
     /** The schemes of io.fastlimit:fastlimit-redis, named when that module is missing. */
@@ -86,7 +79,6 @@ public final class FastLimit implements AutoCloseable {
 
     private final Backend backend;
     private final boolean ownsBackend;
-    private final Backend localFallback;
     private final Algorithm algorithm;
     private final String keyPrefix;
     private final HeaderStyle headerStyle;
@@ -95,11 +87,9 @@ public final class FastLimit implements AutoCloseable {
     private final ClientIpResolver clientIps;
     private final FailurePolicy failurePolicy;
     private final Clock clock;
-    private final ConcurrentHashMap<RateLimitRule, BoundRule> boundRules = new ConcurrentHashMap<>();
-    /** The limits each rule name was first bound with, for the first {@value #MAX_CACHED_RULES} names. */
-    private final ConcurrentHashMap<String, String> limitsByName = new ConcurrentHashMap<>();
+    private final RuleBindings rules;
+    private final BackendFailureHandler failures;
     private final LogThrottle dryRunLog = new LogThrottle(LOG, Level.INFO, LOG_INTERVAL_MS);
-    private final LogThrottle failureLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
     private final LogThrottle headerResolverLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
 
     private FastLimit(Builder b, Backend backend, boolean ownsBackend) {
@@ -114,9 +104,8 @@ public final class FastLimit implements AutoCloseable {
                 b.ipv6PrefixBits);
         this.failurePolicy = b.failurePolicy;
         this.clock = b.clock;
-        this.localFallback = failurePolicy == FailurePolicy.LOCAL && !(backend instanceof MemoryBackend)
-                ? MemoryBackend.builder().clock(clock).build()
-                : null;
+        this.rules = new RuleBindings(algorithm, keyPrefix);
+        this.failures = new BackendFailureHandler(failurePolicy, backend, clock);
     }
 
     /** Starts a limiter; with no further settings it keeps its counters in memory. */
@@ -139,13 +128,22 @@ public final class FastLimit implements AutoCloseable {
      * Never throws for anything the request carries.
      */
     public RateLimitDecision check(RateLimitRule rule, ClientRequest request) {
+        return acquire(rule, request).decision();
+    }
+
+    /**
+     * Checks {@code request} against {@code rule} like {@link #check(RateLimitRule, ClientRequest)},
+     * and answers what the check consumed with its decision, to be given back if the request is
+     * turned away afterwards. Never throws for anything the request carries.
+     */
+    public Consumption acquire(RateLimitRule rule, ClientRequest request) {
         BoundRule bound = bind(rule);
         String ip = null;
         if (!exemptIps.isEmpty()) {
             ip = clientIps.resolve(request);
             // a client that cannot be determined is never exempt, whatever the proxy it came through
             if (ip != null && IpRange.anyContains(exemptIps, IpAddresses.parse(ip))) {
-                return RateLimitDecision.unlimited();
+                return Consumption.nothing();
             }
         }
         ScopeBinding scope = null;
@@ -181,7 +179,7 @@ public final class FastLimit implements AutoCloseable {
             scope = bound.ip;
         }
         if (scope == null) {
-            return RateLimitDecision.unlimited();
+            return Consumption.nothing();
         }
         if (scope == bound.perIp) {
             return decide(bound, scope, ipBucketId(ip, request));
@@ -190,16 +188,16 @@ public final class FastLimit implements AutoCloseable {
             return decide(bound, scope, id);
         }
         // the ceiling first: once an address is spent, its made-up values do not even create buckets
-        RateLimitDecision ceiling = decide(bound, bound.perIp, ipBucketId(ip, request));
-        if (!ceiling.allowed()) {
+        Consumption ceiling = decide(bound, bound.perIp, ipBucketId(ip, request));
+        if (!ceiling.decision().allowed()) {
             return ceiling;
         }
-        RateLimitDecision decision = decide(bound, scope, id);
-        if (!decision.allowed()) {
-            refund(ceiling); // all buckets of one check consume, or none does
-            return decision;
+        Consumption own = decide(bound, scope, id);
+        if (!own.decision().allowed()) {
+            ceiling.giveBack(); // all buckets of one check consume, or none does
+            return own;
         }
-        return ceiling.isTighterThan(decision) ? ceiling.alsoConsumed(decision) : decision.alsoConsumed(ceiling);
+        return own.and(ceiling); // reports the tighter, and the own bucket on a tie
     }
 
     /** The IP bucket id of {@code request}, whose client address is {@code ip} when already resolved. */
@@ -226,47 +224,25 @@ public final class FastLimit implements AutoCloseable {
      * rules or by none. When all allow, the decision reports the most restrictive one.
      */
     public RateLimitDecision check(List<RateLimitRule> rules, ClientRequest request) {
-        RateLimitDecision tightest = RateLimitDecision.unlimited();
-        RateLimitDecision[] allowed = null;
-        for (int i = 0; i < rules.size(); i++) {
-            RateLimitDecision decision = check(rules.get(i), request);
-            if (!decision.allowed()) {
-                // the request is turned away: the rules that let it through give their units back
-                for (int j = 0; allowed != null && j < i; j++) {
-                    refund(allowed[j]);
-                }
-                return decision;
-            }
-            if (decision.isTighterThan(tightest)) {
-                tightest = decision;
-            }
-            if (i + 1 < rules.size()) {
-                if (allowed == null) {
-                    allowed = new RateLimitDecision[rules.size()];
-                }
-                allowed[i] = decision;
-            }
-        }
-        return tightest;
+        return acquire(rules, request).decision();
     }
 
     /**
-     * Gives back what an allowed {@code decision} consumed, when something else turns the request
-     * away (another filter's rule, say), so the request does not count against this rule either.
-     * Best effort, and a no-op for decisions that consumed nothing.
+     * Checks {@code request} against several rules like {@link #check(List, ClientRequest)}, and
+     * answers what the checks consumed with their decision: nothing when one blocked, since the
+     * rules before it have given their units back by then.
      */
-    public void refund(RateLimitDecision decision) {
-        Backend consumedFrom = decision.consumedFrom;
-        if (consumedFrom != null && decision.allowed() && !decision.wouldHaveBlocked()) {
-            try {
-                consumedFrom.refund(decision.consumedKey, decision.consumedBuckets, decision.consumedCost);
-            } catch (RuntimeException e) {
-                failureLog.log(clock.millis(), "Rate-limit backend failed to give units back", e);
+    public Consumption acquire(List<RateLimitRule> rules, ClientRequest request) {
+        Consumption all = Consumption.nothing();
+        for (RateLimitRule rule : rules) {
+            Consumption one = acquire(rule, request);
+            if (!one.decision().allowed()) {
+                all.giveBack(); // the request is turned away: the rules that let it through give their units back
+                return one;
             }
+            all = all.and(one);
         }
-        if (decision.alsoConsumed != null) {
-            refund(decision.alsoConsumed);
-        }
+        return all;
     }
 
     /**
@@ -320,14 +296,12 @@ public final class FastLimit implements AutoCloseable {
     }
 
     private void reset(ScopeBinding scope, String id) {
-        String key = scope.keyStart + id + "}";
-        if (localFallback != null) {
-            localFallback.reset(key, scope.buckets);
-        }
+        String key = scope.key(id);
+        failures.resetLocal(key, scope.buckets);
         try {
             backend.reset(key, scope.buckets);
         } catch (RuntimeException e) {
-            failureLog.log(clock.millis(), "Rate-limit backend failed to reset " + key + "; its buckets expire by themselves", e);
+            failures.onResetFailure(key, e);
         }
     }
 
@@ -358,9 +332,7 @@ public final class FastLimit implements AutoCloseable {
     /** Closes the backend this limiter created; a backend handed to {@link Builder#backend} stays open. */
     @Override
     public void close() {
-        if (localFallback != null) {
-            localFallback.close();
-        }
+        failures.close();
         if (ownsBackend) {
             backend.close();
         }
@@ -373,54 +345,36 @@ public final class FastLimit implements AutoCloseable {
                 + ", failurePolicy=" + failurePolicy + "]";
     }
 
-    private RateLimitDecision decide(BoundRule bound, ScopeBinding scope, String id) {
-        String key = scope.keyStart + id + "}";
+    private Consumption decide(BoundRule bound, ScopeBinding scope, String id) {
+        String key = scope.key(id);
         BackendResult result;
         try {
             result = scope.single != null
                     ? backend.checkAndIncrement(key, scope.single, bound.cost)
                     : backend.checkAndIncrement(key, scope.buckets, bound.cost);
         } catch (RuntimeException e) {
-            return onBackendFailure(bound, scope, key, e);
+            BackendFailureHandler.Answer answer = failures.onCheckFailure(key, scope.buckets, bound.cost, e);
+            return answer == null ? Consumption.nothing() : consumption(bound, scope, key, answer.result(), answer.consumedFrom());
         }
-        return toDecision(bound, scope, key, result, backend);
+        return consumption(bound, scope, key, result, backend);
     }
 
-    private RateLimitDecision onBackendFailure(BoundRule bound, ScopeBinding scope, String key, RuntimeException e) {
-        long nowMs = clock.millis();
-        switch (failurePolicy) {
-            case LOCAL:
-                failureLog.log(nowMs, "Rate-limit backend failed; checking in local memory instead", e);
-                Backend local = localFallback != null ? localFallback : backend;
-                return toDecision(bound, scope, key, local.checkAndIncrement(key, scope.buckets, bound.cost), local);
-            case CLOSED:
-                failureLog.log(nowMs, "Rate-limit backend failed; blocking requests (failure policy closed)", e);
-                BucketConfig first = scope.buckets.get(0);
-                return toDecision(bound, scope, key, new BackendResult(false, first.limit(), 0,
-                        nowMs + FAIL_CLOSED_RETRY_MS, FAIL_CLOSED_RETRY_MS), null);
-            case OPEN:
-            default:
-                failureLog.log(nowMs, "Rate-limit backend failed; letting requests through (failure policy open)", e);
-                return RateLimitDecision.unlimited();
-        }
-    }
-
-    private RateLimitDecision toDecision(BoundRule bound, ScopeBinding scope, String key, BackendResult result,
-                                         Backend consumedFrom) {
+    /** The decision {@code result} makes, with what {@code consumedFrom} (null: nothing) consumed for it. */
+    private Consumption consumption(BoundRule bound, ScopeBinding scope, String key, BackendResult result,
+                                    Backend consumedFrom) {
         long nowMs = headerStyle == HeaderStyle.ietf() || !result.allowed() ? clock.millis() : 0;
-        long windowMillis = scope.windowFor(result.limit());
+        long windowMillis = scope.windowFor(result);
+        String ruleName = bound.rule.name();
         if (result.allowed()) {
-            return new RateLimitDecision(true, true, false, result.limit(), result.remaining(), result.resetMs(), 0,
-                    bound.rule.name(), windowMillis, headerStyle, nowMs, consumedFrom, key, scope.buckets, bound.cost);
+            RateLimitDecision allowed = RateLimitDecision.allowed(ruleName, result, windowMillis, headerStyle, nowMs);
+            return consumedFrom == null ? Consumption.of(allowed)
+                    : Consumption.took(allowed, consumedFrom, key, scope.buckets, bound.cost, failures);
         }
         if (dryRun) {
-            dryRunLog.log(nowMs, "Rate limit '" + bound.rule.name() + "' would have blocked " + key
-                    + " (dry run: let through)", null);
-            return new RateLimitDecision(true, true, true, result.limit(), 0, result.resetMs(), 0,
-                    bound.rule.name(), windowMillis, headerStyle, nowMs, null, null, null, 0);
+            dryRunLog.log(nowMs, "Rate limit '" + ruleName + "' would have blocked " + key + " (dry run: let through)", null);
+            return Consumption.of(RateLimitDecision.wouldHaveBlocked(ruleName, result, windowMillis, headerStyle, nowMs));
         }
-        return new RateLimitDecision(false, true, false, result.limit(), result.remaining(), result.resetMs(),
-                Math.max(1, result.retryAfterMs()), bound.rule.name(), windowMillis, headerStyle, nowMs, null, null, null, 0);
+        return Consumption.of(RateLimitDecision.blocked(ruleName, result, windowMillis, headerStyle, nowMs));
     }
 
     /**
@@ -434,108 +388,7 @@ public final class FastLimit implements AutoCloseable {
     }
 
     private BoundRule bind(RateLimitRule rule) {
-        BoundRule bound = boundRules.get(rule);
-        if (bound == null) {
-            bound = new BoundRule(rule, rule.algorithm().orElse(algorithm), keyPrefix);
-            checkSameLimitsAsTheSameName(bound);
-            if (boundRules.size() < MAX_CACHED_RULES) {
-                BoundRule raced = boundRules.putIfAbsent(rule, bound);
-                if (raced != null) {
-                    bound = raced;
-                }
-            }
-        }
-        return bound;
-    }
-
-    /**
-     * Rules that share a name share their buckets, so they must count them alike: two rules of one
-     * name with other rates or algorithms would each see the other's units counted against a limit
-     * they do not have.
-     */
-    private void checkSameLimitsAsTheSameName(BoundRule bound) {
-        String limits = bound.limits();
-        String seen = limitsByName.size() < MAX_CACHED_RULES
-                ? limitsByName.putIfAbsent(bound.rule.name(), limits) : limitsByName.get(bound.rule.name());
-        if (seen != null && !seen.equals(limits)) {
-            throw new IllegalArgumentException("Rule '" + bound.rule.name() + "' is used with other limits (" + limits
-                    + ") than another rule of that name (" + seen + "): rules of one name share their buckets,"
-                    + " so give them the same limits, or different names");
-        }
-    }
-
-    /** A rule with its buckets and key parts worked out once, so a check only concatenates the id. */
-    private static final class BoundRule {
-        final RateLimitRule rule;
-        final int cost;
-        final ScopeBinding user;
-        final ScopeBinding header;
-        final ScopeBinding ip;
-        /**
-         * The bucket per client IP that unverified and unknown header values count against: the IP
-         * scope, or for a rule without one its header rates keyed by IP; null for a user-only rule.
-         */
-        final ScopeBinding perIp;
-        final HeaderIdentityResolver headerResolver;
-
-        BoundRule(RateLimitRule rule, Algorithm algorithm, String keyPrefix) {
-            this.rule = rule;
-            this.cost = rule.cost();
-            this.user = ScopeBinding.of(rule, Scope.USER, algorithm, keyPrefix);
-            this.header = ScopeBinding.of(rule, Scope.HEADER, algorithm, keyPrefix);
-            this.ip = ScopeBinding.of(rule, Scope.IP, algorithm, keyPrefix);
-            this.perIp = ip != null || header == null ? ip
-                    : new ScopeBinding(Scope.IP, header.buckets, keyPrefix + ":" + rule.name() + ":" + Scope.IP.keyPart() + ":{");
-            this.headerResolver = rule.headerResolver().orElse(null);
-        }
-
-        /** What this rule counts, scope by scope: rules of one name must agree on it. */
-        String limits() {
-            StringBuilder limits = new StringBuilder();
-            for (ScopeBinding scope : new ScopeBinding[] {user, header, ip}) {
-                if (scope != null) {
-                    limits.append(limits.length() == 0 ? "" : ", ").append(scope.scope.keyPart()).append(' ').append(scope.buckets);
-                }
-            }
-            return limits.toString();
-        }
-    }
-
-    private static final class ScopeBinding {
-        final Scope scope;
-        final List<BucketConfig> buckets;
-        /** The only bucket of a one-rate scope, the common case, checked without a list; else null. */
-        final BucketConfig single;
-        final String keyStart;
-
-        private ScopeBinding(Scope scope, List<BucketConfig> buckets, String keyStart) {
-            this.scope = scope;
-            this.buckets = buckets;
-            this.single = buckets.size() == 1 ? buckets.get(0) : null;
-            this.keyStart = keyStart;
-        }
-
-        static ScopeBinding of(RateLimitRule rule, Scope scope, Algorithm algorithm, String keyPrefix) {
-            if (!rule.limits(scope)) {
-                return null;
-            }
-            List<BucketConfig> buckets = new ArrayList<>();
-            for (Rate rate : rule.rates(scope)) {
-                buckets.add(BucketConfig.of(rate, algorithm));
-            }
-            return new ScopeBinding(scope, List.copyOf(buckets),
-                    keyPrefix + ":" + rule.name() + ":" + scope.keyPart() + ":{");
-        }
-
-        /** The window of the bucket a result describes, found by its limit. */
-        long windowFor(long limit) {
-            for (int i = 0; i < buckets.size(); i++) {
-                if (buckets.get(i).limit() == limit) {
-                    return buckets.get(i).windowMillis();
-                }
-            }
-            return buckets.get(0).windowMillis();
-        }
+        return rules.bind(rule);
     }
 
     /**

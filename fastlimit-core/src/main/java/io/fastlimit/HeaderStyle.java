@@ -100,7 +100,7 @@ public final class HeaderStyle {
 
     /** Writes the fields for {@code decision}; nothing when it did not limit the request. */
     void write(RateLimitDecision decision, long nowMs, BiConsumer<String, String> sink) {
-        if (!decision.limited()) {
+        if (!decision.bucketChecked()) {
             return;
         }
         if (kind == Kind.IETF) {

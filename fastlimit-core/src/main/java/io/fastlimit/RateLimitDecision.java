@@ -1,28 +1,35 @@
 package io.fastlimit;
 
-import io.fastlimit.backends.Backend;
-import io.fastlimit.rules.BucketConfig;
+import io.fastlimit.backends.BackendResult;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
  * The limiter's answer for one request: whether it may go on, what is left, and the response
- * headers that say so. Immutable and thread-safe.
+ * headers that say so. A plain value: immutable and thread-safe. What a check consumed, and how to
+ * give it back, is the {@link Consumption} that carries this decision.
  *
  * <p>A decision that did not limit the request (an exempt client, a rule with no bucket for this
  * kind of client, a backend failure under {@link FailurePolicy#OPEN}) is allowed and carries no
- * headers: {@link #limited()} is {@code false}.
+ * headers: {@link #bucketChecked()} is {@code false}.
  */
 public final class RateLimitDecision {
 
+    /**
+     * The request attribute (in JAX-RS, the request property) holding the decision whose headers the
+     * response carries: the tightest of the limits the request passed, or the one that blocked it.
+     * Every adapter of one request reads and writes the same one, so a {@code FastLimitFilter} and a
+     * {@code @RateLimit} behind it report together; see {@link Consumption#recordInRequest}.
+     */
+    public static final String REQUEST_ATTRIBUTE = "io.fastlimit.RateLimitDecision";
+
     private static final RateLimitDecision UNLIMITED =
-            new RateLimitDecision(true, false, false, 0, 0, 0, 0, null, 0, HeaderStyle.none(), 0, null, null, null, 0);
+            new RateLimitDecision(true, false, false, 0, 0, 0, 0, null, 0, HeaderStyle.none(), 0);
 
     private final boolean allowed;
-    private final boolean limited;
+    private final boolean bucketChecked;
     private final boolean wouldHaveBlocked;
     private final long limit;
     private final long remaining;
@@ -32,28 +39,12 @@ public final class RateLimitDecision {
     private final long windowMillis;
     private final HeaderStyle headerStyle;
     private final long decidedAtMs;
-    /** Where this decision consumed units, so they can be given back if another rule blocks; else null. */
-    final Backend consumedFrom;
-    final String consumedKey;
-    final List<BucketConfig> consumedBuckets;
-    final int consumedCost;
-    /** Another bucket the same check consumed from (an IP ceiling), given back with this one; else null. */
-    final RateLimitDecision alsoConsumed;
 
-    RateLimitDecision(boolean allowed, boolean limited, boolean wouldHaveBlocked, long limit, long remaining,
-                      long resetMs, long retryAfterMs, String ruleName, long windowMillis,
-                      HeaderStyle headerStyle, long decidedAtMs,
-                      Backend consumedFrom, String consumedKey, List<BucketConfig> consumedBuckets, int consumedCost) {
-        this(allowed, limited, wouldHaveBlocked, limit, remaining, resetMs, retryAfterMs, ruleName, windowMillis,
-                headerStyle, decidedAtMs, consumedFrom, consumedKey, consumedBuckets, consumedCost, null);
-    }
-
-    private RateLimitDecision(boolean allowed, boolean limited, boolean wouldHaveBlocked, long limit, long remaining,
-                              long resetMs, long retryAfterMs, String ruleName, long windowMillis,
-                              HeaderStyle headerStyle, long decidedAtMs, Backend consumedFrom, String consumedKey,
-                              List<BucketConfig> consumedBuckets, int consumedCost, RateLimitDecision alsoConsumed) {
+    private RateLimitDecision(boolean allowed, boolean bucketChecked, boolean wouldHaveBlocked, long limit,
+                              long remaining, long resetMs, long retryAfterMs, String ruleName, long windowMillis,
+                              HeaderStyle headerStyle, long decidedAtMs) {
         this.allowed = allowed;
-        this.limited = limited;
+        this.bucketChecked = bucketChecked;
         this.wouldHaveBlocked = wouldHaveBlocked;
         this.limit = limit;
         this.remaining = remaining;
@@ -63,23 +54,52 @@ public final class RateLimitDecision {
         this.windowMillis = windowMillis;
         this.headerStyle = headerStyle;
         this.decidedAtMs = decidedAtMs;
-        this.consumedFrom = consumedFrom;
-        this.consumedKey = consumedKey;
-        this.consumedBuckets = consumedBuckets;
-        this.consumedCost = consumedCost;
-        this.alsoConsumed = alsoConsumed;
     }
 
-    /** This decision, remembering that {@code other}, of the same check, consumed too. */
-    RateLimitDecision alsoConsumed(RateLimitDecision other) {
-        return new RateLimitDecision(allowed, limited, wouldHaveBlocked, limit, remaining, resetMs, retryAfterMs,
-                ruleName, windowMillis, headerStyle, decidedAtMs, consumedFrom, consumedKey, consumedBuckets,
-                consumedCost, other);
-    }
-
-    /** The decision for a request no rule limits. */
+    /** The decision for a request no rule limits: allowed, no headers. */
     static RateLimitDecision unlimited() {
         return UNLIMITED;
+    }
+
+    /**
+     * Rule {@code ruleName} let the request through; {@code result} describes its tightest bucket,
+     * whose window is {@code windowMillis}. Headers in {@code headerStyle}, timed from {@code decidedAtMs}.
+     */
+    static RateLimitDecision allowed(String ruleName, BackendResult result, long windowMillis, HeaderStyle headerStyle,
+                                     long decidedAtMs) {
+        return new RateLimitDecision(true, true, false, result.limit(), result.remaining(), result.resetMs(), 0,
+                ruleName, windowMillis, headerStyle, decidedAtMs);
+    }
+
+    /** Rule {@code ruleName} turned the request away; {@code result} describes the bucket to wait for. */
+    static RateLimitDecision blocked(String ruleName, BackendResult result, long windowMillis, HeaderStyle headerStyle,
+                                     long decidedAtMs) {
+        return new RateLimitDecision(false, true, false, result.limit(), result.remaining(), result.resetMs(),
+                Math.max(1, result.retryAfterMs()), ruleName, windowMillis, headerStyle, decidedAtMs);
+    }
+
+    /**
+     * In dry-run mode, rule {@code ruleName} would have turned the request away: it is let through,
+     * reporting no units left, and consumed nothing.
+     */
+    static RateLimitDecision wouldHaveBlocked(String ruleName, BackendResult result, long windowMillis,
+                                              HeaderStyle headerStyle, long decidedAtMs) {
+        return new RateLimitDecision(true, true, true, result.limit(), 0, result.resetMs(), 0, ruleName, windowMillis,
+                headerStyle, decidedAtMs);
+    }
+
+    /**
+     * The decision to report when the request passes both {@code earlier} and {@code later}: the
+     * first that blocked, else the tighter ({@link #isTighterThan}), else {@code earlier}.
+     */
+    static RateLimitDecision reportedOf(RateLimitDecision earlier, RateLimitDecision later) {
+        if (!earlier.allowed) {
+            return earlier;
+        }
+        if (!later.allowed || later.isTighterThan(earlier)) {
+            return later;
+        }
+        return earlier;
     }
 
     /** Whether the request may go on. Always {@code true} in dry-run mode. */
@@ -87,9 +107,12 @@ public final class RateLimitDecision {
         return allowed;
     }
 
-    /** Whether a bucket was checked for this request; only then are headers written. */
-    public boolean limited() {
-        return limited;
+    /**
+     * Whether a bucket was checked for this request, so that the headers apply; {@code false} for a
+     * request no rule limited, which gets no headers. Not whether it was blocked: see {@link #allowed()}.
+     */
+    public boolean bucketChecked() {
+        return bucketChecked;
     }
 
     /** In dry-run mode: the request was let through but would have been blocked. */
@@ -139,13 +162,13 @@ public final class RateLimitDecision {
 
     /**
      * Whether this decision should be reported rather than {@code other} when both apply to one
-     * request: it limited the request, and has fewer units left, or as many and a later reset.
+     * request: a bucket was checked for it, and it has fewer units left, or as many and a later reset.
      */
     public boolean isTighterThan(RateLimitDecision other) {
-        if (!limited) {
+        if (!bucketChecked) {
             return false;
         }
-        if (!other.limited) {
+        if (!other.bucketChecked) {
             return true;
         }
         if (remaining != other.remaining) {
@@ -181,7 +204,7 @@ public final class RateLimitDecision {
 
     @Override
     public String toString() {
-        if (!limited) {
+        if (!bucketChecked) {
             return "RateLimitDecision[unlimited]";
         }
         return "RateLimitDecision[" + (allowed ? (wouldHaveBlocked ? "would have blocked" : "allowed") : "blocked")

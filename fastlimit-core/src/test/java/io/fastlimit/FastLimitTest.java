@@ -29,7 +29,7 @@ class FastLimitTest {
     private final ManualClock clock = new ManualClock(MINUTE_START_MS);
 
     /** A real backend that remembers the keys it was asked about. */
-    private static final class KeyRecordingBackend implements Backend {
+    private static class KeyRecordingBackend implements Backend {
         final Backend delegate;
         final List<String> keys = new ArrayList<>();
 
@@ -178,7 +178,7 @@ class FastLimitTest {
         FastLimit limiter = limiter().build();
         RateLimitDecision d = limiter.check(RateLimitRule.builder("users-only").user("1/min").build(), from("192.0.2.1"));
         assertThat(d.allowed()).isTrue();
-        assertThat(d.limited()).isFalse();
+        assertThat(d.bucketChecked()).isFalse();
         assertThat(d.headers()).isEmpty();
     }
 
@@ -305,7 +305,7 @@ class FastLimitTest {
         assertThat(backend.keys).containsOnly("fastlimit:keys:ip:{192.0.2.1}");
         assertThat(limiter.check(rule, withHeaders("192.0.2.1", Map.of("X-Api-Key", "key-a"), null)).allowed()).isTrue();
         // a request without the header is not limited by a header-only rule, as before
-        assertThat(limiter.check(rule, from("192.0.2.1")).limited()).isFalse();
+        assertThat(limiter.check(rule, from("192.0.2.1")).bucketChecked()).isFalse();
     }
 
     @Test
@@ -377,13 +377,13 @@ class FastLimitTest {
         FastLimit limiter = limiter().exemptIps("2001:db8:1:2::1").build();
         RateLimitRule rule = RateLimitRule.ip("r", "1/min");
         for (int i = 0; i < 3; i++) {
-            assertThat(limiter.check(rule, from("2001:db8:1:2::1")).limited()).isFalse();
+            assertThat(limiter.check(rule, from("2001:db8:1:2::1")).bucketChecked()).isFalse();
         }
         assertThat(limiter.check(rule, from("2001:db8:1:2::2")).allowed()).isTrue();
         assertThat(limiter.check(rule, from("2001:db8:1:2::3")).allowed()).as("the neighbours share their /64").isFalse();
 
         FastLimit wholeNetwork = limiter().exemptIps("2001:db8:1:2::/64").build();
-        assertThat(wholeNetwork.check(rule, from("2001:db8:1:2::3")).limited()).isFalse();
+        assertThat(wholeNetwork.check(rule, from("2001:db8:1:2::3")).bucketChecked()).isFalse();
     }
 
     @Test
@@ -407,7 +407,7 @@ class FastLimitTest {
                     .allowed()).isTrue();
             // an internal client a proxy of ours named is exempt as configured
             assertThat(limiter.check(rule, withHeaders("10.0.0.2", Map.of("X-Forwarded-For", "10.1.1.1"), null))
-                    .limited()).isFalse();
+                    .bucketChecked()).isFalse();
         }
     }
 
@@ -492,7 +492,7 @@ class FastLimitTest {
             for (int i = 0; i < 3; i++) {
                 RateLimitDecision d = limiter.check(rule, from(ip));
                 assertThat(d.allowed()).isTrue();
-                assertThat(d.limited()).isFalse();
+                assertThat(d.bucketChecked()).isFalse();
                 assertThat(d.headers()).isEmpty();
             }
         }
@@ -528,6 +528,39 @@ class FastLimitTest {
         }
         assertThat(limiter.check(rule, from("192.0.2.1")).headers())
                 .containsEntry("RateLimit", "\"search\";r=0;t=45").containsEntry("Retry-After", "45");
+    }
+
+    @Test
+    void ietfPolicyNamesTheWindowOfTheRateReportedWhenTwoRatesShareALimit() {
+        FastLimit limiter = limiter().headers(HeaderStyle.ietf()).build();
+        RateLimitRule rule = RateLimitRule.ip("search", "10/s;10/min");
+        for (int remaining = 9; remaining >= 0; remaining--) {
+            RateLimitDecision d = limiter.check(rule, from("192.0.2.1"));
+            // as many left in both: the per-minute rate, whole again last, is the one reported
+            assertThat(d.windowMillis()).isEqualTo(60_000);
+            assertThat(d.headers()).containsEntry("RateLimit-Policy", "\"search\";q=10;w=60")
+                    .containsEntry("RateLimit", "\"search\";r=" + remaining + ";t=60");
+        }
+        clock.advance(Duration.ofSeconds(1)); // the per-second rate is whole again, the per-minute one spent
+        RateLimitDecision blocked = limiter.check(rule, from("192.0.2.1"));
+        assertThat(blocked.allowed()).isFalse();
+        assertThat(blocked.headers()).containsEntry("RateLimit-Policy", "\"search\";q=10;w=60")
+                .containsEntry("Retry-After", "59");
+    }
+
+    @Test
+    void aBackendThatDoesNotTellWhichBucketItDescribesHasItFoundByItsLimit() {
+        Backend memory = memory();
+        Backend withoutIndex = new KeyRecordingBackend(memory) {
+            @Override
+            public synchronized BackendResult checkAndIncrement(String key, List<BucketConfig> buckets, int cost) {
+                BackendResult r = super.checkAndIncrement(key, buckets, cost);
+                return new BackendResult(r.allowed(), r.limit(), r.remaining(), r.resetMs(), r.retryAfterMs());
+            }
+        };
+        FastLimit limiter = limiter().backend(withoutIndex).headers(HeaderStyle.ietf()).build();
+        RateLimitDecision d = limiter.check(RateLimitRule.ip("search", "10/s;5/min"), from("192.0.2.1"));
+        assertThat(d.headers()).containsEntry("RateLimit-Policy", "\"search\";q=5;w=60");
     }
 
     @Test
@@ -578,10 +611,10 @@ class FastLimitTest {
         RateLimitDecision globalOnly = limiter.check(global, req);
         assertThat(globalOnly.remaining()).as("only the first request counted against global").isEqualTo(1);
 
-        RateLimitDecision allowed = limiter.check(global, req);
-        limiter.refund(allowed);
+        Consumption allowed = limiter.acquire(global, req);
+        allowed.giveBack();
         assertThat(limiter.check(global, req).remaining()).as("refunded by hand").isZero();
-        limiter.refund(RateLimitDecision.unlimited()); // nothing to give back, no error
+        Consumption.nothing().giveBack(); // nothing to give back, no error
     }
 
     @Test
@@ -592,10 +625,10 @@ class FastLimitTest {
         for (int i = 0; i < 3; i++) {
             RateLimitDecision d = limiter.check(rule, from("192.0.2.1"));
             assertThat(d.allowed()).isTrue();
-            assertThat(d.limited()).isFalse();
+            assertThat(d.bucketChecked()).isFalse();
         }
         backend.down.set(false);
-        assertThat(limiter.check(rule, from("192.0.2.1")).limited()).isTrue();
+        assertThat(limiter.check(rule, from("192.0.2.1")).bucketChecked()).isTrue();
     }
 
     @Test
@@ -682,7 +715,7 @@ class FastLimitTest {
         assertThat(limiter.clientIp(withHeaders("10.9.9.9", Map.of("X-Forwarded-For", "203.0.113.1"), null)))
                 .isEqualTo("203.0.113.1");
         assertThat(limiter.check(RateLimitRule.ip("r", "1/min"), withHeaders("10.9.9.9", Map.of("X-Forwarded-For", "::1"), null))
-                .limited()).isFalse();
+                .bucketChecked()).isFalse();
     }
 
     @Test

@@ -30,7 +30,8 @@ public interface Backend extends AutoCloseable {
      * when {@code cost} fits in all of them, all consume it; otherwise none does.
      *
      * <p>The result describes the most restrictive bucket: when allowed, the one with the fewest
-     * units remaining; when blocked, the one that must be waited for longest.
+     * units remaining; when blocked, the one that must be waited for longest. Its
+     * {@link BackendResult#bucketIndex()} tells which of {@code buckets} that is.
      *
      * @param key     the bucket's key, as built by the limiter: {@code <prefix>:<rule>:<scope>:{<id>}}
      * @param buckets one or more buckets, always passed in the same order for the same key
@@ -54,6 +55,23 @@ public interface Backend extends AutoCloseable {
      * back. The default does nothing, for backends that cannot undo a consumption.
      */
     default void refund(String key, List<BucketConfig> buckets, int cost) {
+    }
+
+    /**
+     * Like {@link #refund}, without making the caller wait when the backend is remote: the limiter
+     * gives units back this way, so a request turned away is answered at once. The returned stage
+     * completes when the units are back, or exceptionally when the store failed; it always
+     * completes. A backend that implements it must order a later check of the same key after a
+     * refund still in flight, so that no caller sees a refund not yet applied. The default calls
+     * {@link #refund} and answers a completed stage.
+     */
+    default CompletionStage<Void> refundAsync(String key, List<BucketConfig> buckets, int cost) {
+        try {
+            refund(key, buckets, cost);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Forgets every bucket of {@code key}. */

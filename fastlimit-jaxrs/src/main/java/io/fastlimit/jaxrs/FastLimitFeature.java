@@ -35,7 +35,11 @@ import java.util.function.Function;
  * {@link jakarta.ws.rs.core.SecurityContext} is known. The decision is kept in the request property
  * {@link #DECISION_PROPERTY}; its headers ({@code X-RateLimit-*} by default, see
  * {@link FastLimit.Builder#headers}) are added to every response of the method, whatever the
- * resource returned and including error responses. A blocked request throws
+ * resource returned and including error responses.
+ *
+ * <p>Behind a {@code io.fastlimit.servlet.FastLimitFilter} of the same webapp, the two work as one:
+ * the headers report the tighter of their limits, and a request an annotation turns away gives back
+ * what the filter took (see {@link io.fastlimit.Consumption#recordInRequest}). A blocked request throws
  * {@link io.fastlimit.RateLimitExceededException}, which {@link RateLimitExceededMapper} turns into
  * 429 with {@code Retry-After} and a JSON body; register your own
  * {@code ExceptionMapper<RateLimitExceededException>} to answer differently.
@@ -59,8 +63,12 @@ import java.util.function.Function;
 @ConstrainedTo(RuntimeType.SERVER)
 public final class FastLimitFeature implements Feature {
 
-    /** The request property holding the {@link RateLimitDecision} of a request to a limited method. */
-    public static final String DECISION_PROPERTY = "io.fastlimit.jaxrs.decision";
+    /**
+     * The request property holding the {@link RateLimitDecision} whose headers the response of a
+     * limited method carries: the core's {@link RateLimitDecision#REQUEST_ATTRIBUTE}, which a
+     * {@code FastLimitFilter} in front writes too, so it is the tighter of the two limits.
+     */
+    public static final String DECISION_PROPERTY = RateLimitDecision.REQUEST_ATTRIBUTE;
 
     /** Below user mappers (default {@link Priorities#USER}): an application's own mapper wins. */
     static final int DEFAULT_MAPPER_PRIORITY = Priorities.USER + 1000;

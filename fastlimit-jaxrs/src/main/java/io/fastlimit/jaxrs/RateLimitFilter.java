@@ -1,8 +1,10 @@
 package io.fastlimit.jaxrs;
 
+import io.fastlimit.Consumption;
 import io.fastlimit.FastLimit;
 import io.fastlimit.RateLimitDecision;
 import io.fastlimit.RateLimitExceededException;
+import io.fastlimit.UserResolution;
 import io.fastlimit.rules.RateLimitRule;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -15,20 +17,22 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * Checks the requests of one resource method against its rules and adds the decision's headers to
- * the response. One instance per limited method, shared by all its requests; thread-safe.
+ * Checks the requests of one resource method against its rules and adds the headers of the request's
+ * decision to the response. One instance per limited method, shared by all its requests; thread-safe.
+ *
+ * <p>The request's record of what its limits consumed lives in the request properties, under the
+ * core's names ({@link Consumption#REQUEST_ATTRIBUTE}, {@link RateLimitDecision#REQUEST_ATTRIBUTE}).
+ * On a servlet container Jersey keeps them as servlet request attributes, so a {@code FastLimitFilter}
+ * in front and this filter share one: a request this filter blocks gives back what the servlet
+ * filter took, and the response reports the tighter of the two limits.
  */
 class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
     private static final Logger LOG = System.getLogger(FastLimitFeature.class.getName());
     private static final AtomicBoolean WARNED_NO_ADDRESS = new AtomicBoolean();
-    /** A failing user resolver is logged at most this often, so a flood of requests cannot flood the log. */
-    private static final long WARNING_INTERVAL_MS = 10_000;
-    private static final AtomicLong lastResolverWarningMs = new AtomicLong(Long.MIN_VALUE / 2);
 
     private final FastLimit limiter;
     private final List<RateLimitRule> rules;
@@ -48,16 +52,18 @@ class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter
     @Override
     public void filter(ContainerRequestContext request) {
         ContainerClientRequest client = new ContainerClientRequest(request, this);
-        RateLimitDecision decision = onlyRule != null ? limiter.check(onlyRule, client) : limiter.check(rules, client);
-        request.setProperty(FastLimitFeature.DECISION_PROPERTY, decision);
+        Consumption consumption = onlyRule != null ? limiter.acquire(onlyRule, client) : limiter.acquire(rules, client);
+        consumption.recordInRequest(request::getProperty, request::setProperty);
+        RateLimitDecision decision = consumption.decision();
         if (!decision.allowed()) {
             throw new RateLimitExceededException(decision);
         }
     }
 
+    /** The headers of the decision the request's limits came to, this method's or a servlet filter's in front. */
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (request.getProperty(FastLimitFeature.DECISION_PROPERTY) instanceof RateLimitDecision decision) {
+        if (request.getProperty(RateLimitDecision.REQUEST_ATTRIBUTE) instanceof RateLimitDecision decision) {
             MultivaluedMap<String, Object> headers = response.getHeaders();
             decision.forEachHeader(headers::putSingle);
         }
@@ -65,17 +71,7 @@ class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter
 
     /** The user, or {@code null}: a resolver that throws makes the request anonymous, never a 500. */
     String user(ContainerRequestContext request) {
-        try {
-            return users.resolveUser(request);
-        } catch (RuntimeException e) {
-            long nowMs = System.currentTimeMillis();
-            long last = lastResolverWarningMs.get();
-            if (nowMs - last >= WARNING_INTERVAL_MS && lastResolverWarningMs.compareAndSet(last, nowMs)) {
-                LOG.log(Level.WARNING, "User resolver " + users.getClass().getName()
-                        + " failed; the request is limited as anonymous", e);
-            }
-            return null;
-        }
+        return UserResolution.userOrAnonymous(users, () -> users.resolveUser(request));
     }
 
     String remoteAddress(ContainerRequestContext request) {

@@ -1,5 +1,6 @@
 package io.fastlimit.servlet;
 
+import io.fastlimit.Consumption;
 import io.fastlimit.FastLimit;
 import io.fastlimit.RateLimitDecision;
 import io.fastlimit.rules.RateLimitRule;
@@ -19,9 +20,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,8 +67,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link BlockedHandler} writes; the chain does not run. Exempt clients, CORS preflights
  * ({@code OPTIONS} with {@code Access-Control-Request-Method}) and a request this filter has already
  * counted (an {@code ERROR}, {@code ASYNC} or {@code FORWARD} dispatch of it) pass without being
- * counted. When several filters limit one request, the headers report the most restrictive, and the
- * decision is left in the request attribute {@link #DECISION_ATTRIBUTE}.
+ * counted.
+ *
+ * <h2>Several limits on one request</h2>
+ * What each limit consumed is recorded in the request attribute
+ * {@link io.fastlimit.Consumption#REQUEST_ATTRIBUTE}, which JAX-RS reads and writes too (Jersey on a
+ * servlet container keeps its request properties there). A request turned away by a later limit,
+ * another {@code FastLimitFilter} or a {@code @RateLimit} resource, does not count against the
+ * filters it passed: they give their units back. The headers report the most restrictive limit,
+ * whose decision is in the request attribute {@link #DECISION_ATTRIBUTE}.
  *
  * <p>This class is thread-safe once initialised.
  */
@@ -81,11 +87,11 @@ public final class FastLimitFilter implements Filter {
      */
     public static final String LIMITER_ATTRIBUTE = "io.fastlimit.FastLimit";
 
-    /** Request attribute holding the {@link RateLimitDecision} whose headers the response carries. */
-    /** The allowed decisions of the filters this request passed, given back if a later filter blocks it. */
-    private static final String CONSUMED_ATTRIBUTE = "io.fastlimit.servlet.consumed";
-
-    public static final String DECISION_ATTRIBUTE = "io.fastlimit.RateLimitDecision";
+    /**
+     * Request attribute holding the {@link RateLimitDecision} whose headers the response carries: the
+     * core's {@link RateLimitDecision#REQUEST_ATTRIBUTE}, shared with JAX-RS.
+     */
+    public static final String DECISION_ATTRIBUTE = RateLimitDecision.REQUEST_ATTRIBUTE;
 
     private static final Logger LOG = System.getLogger(FastLimitFilter.class.getName());
 
@@ -192,62 +198,26 @@ public final class FastLimitFilter implements Filter {
             return;
         }
         request.setAttribute(countedAttribute, Boolean.TRUE);
-        RateLimitDecision decision = a.limiter.check(a.rule, new ServletClientRequest(request, a.users));
-        if (!decision.limited()) {
+        Consumption consumption = a.limiter.acquire(a.rule, new ServletClientRequest(request, a.users));
+        RateLimitDecision decision = consumption.decision();
+        if (!decision.bucketChecked()) {
             chain.doFilter(request, response);
             return;
         }
-        Object earlier = request.getAttribute(DECISION_ATTRIBUTE);
-        if (!decision.allowed() || !(earlier instanceof RateLimitDecision e) || decision.isTighterThan(e)) {
-            request.setAttribute(DECISION_ATTRIBUTE, decision);
-            if (!response.isCommitted()) {
-                decision.forEachHeader(response::setHeader);
-            }
+        // one record per request, whatever limits it: when this filter blocks, the limits passed before give back
+        RateLimitDecision reported = consumption.recordInRequest(request::getAttribute, request::setAttribute);
+        if (reported == decision && !response.isCommitted()) {
+            decision.forEachHeader(response::setHeader); // else the tighter limit before has set its own
         }
         if (decision.allowed()) {
-            remember(request, decision);
             chain.doFilter(request, response);
             return;
         }
-        giveBackEarlier(request, a.limiter);
         if (response.isCommitted()) {
             return; // an include after output: nothing more can be said, but the target does not run
         }
         response.setStatus(429);
         a.blocked.onBlocked(request, response, decision);
-    }
-
-    /**
-     * Notes what this filter consumed, to give it back if a later filter blocks the request: the
-     * decision itself when it is the first (the common case allocates nothing), a list from the second.
-     */
-    private static void remember(HttpServletRequest request, RateLimitDecision decision) {
-        Object consumed = request.getAttribute(CONSUMED_ATTRIBUTE);
-        if (consumed == null) {
-            request.setAttribute(CONSUMED_ATTRIBUTE, decision);
-        } else if (consumed instanceof RateLimitDecision first) {
-            List<RateLimitDecision> decisions = new ArrayList<>(2);
-            decisions.add(first);
-            decisions.add(decision);
-            request.setAttribute(CONSUMED_ATTRIBUTE, decisions);
-        } else if (consumed instanceof List<?> list) {
-            @SuppressWarnings("unchecked")
-            List<RateLimitDecision> decisions = (List<RateLimitDecision>) list;
-            decisions.add(decision);
-        }
-    }
-
-    /** A request turned away here does not count against the filters that let it through before. */
-    private static void giveBackEarlier(HttpServletRequest request, FastLimit limiter) {
-        Object consumed = request.getAttribute(CONSUMED_ATTRIBUTE);
-        if (consumed instanceof RateLimitDecision decision) {
-            limiter.refund(decision);
-        } else if (consumed instanceof List<?> list) {
-            for (Object decision : list) {
-                limiter.refund((RateLimitDecision) decision);
-            }
-        }
-        request.removeAttribute(CONSUMED_ATTRIBUTE);
     }
 
     /** Gives back the shared limiter; the last filter of the webapp closes it. A given limiter stays open. */

@@ -1,27 +1,18 @@
 package io.fastlimit.servlet;
 
 import io.fastlimit.ClientRequest;
+import io.fastlimit.UserResolution;
 import jakarta.servlet.http.HttpServletRequest;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A servlet request as the limiter sees it. The user is resolved only if the rule asks for it, and a
- * resolver that throws makes the request anonymous instead of failing it.
+ * resolver that throws makes the request anonymous instead of failing it ({@link UserResolution}).
  */
 final class ServletClientRequest implements ClientRequest {
-
-    private static final Logger LOG = System.getLogger(FastLimitFilter.class.getName());
-
-    /** A failing user resolver is logged at most this often, so a bad request pattern cannot flood the log. */
-    private static final long LOG_INTERVAL_MS = 10_000;
-
-    private static final AtomicLong lastResolverLogMs = new AtomicLong(Long.MIN_VALUE / 2);
 
     private final HttpServletRequest request;
     private final UserResolver users;
@@ -49,17 +40,7 @@ final class ServletClientRequest implements ClientRequest {
 
     @Override
     public String user() {
-        try {
-            return users.resolveUser(request);
-        } catch (RuntimeException e) {
-            long nowMs = System.currentTimeMillis();
-            long last = lastResolverLogMs.get();
-            if (nowMs - last >= LOG_INTERVAL_MS && lastResolverLogMs.compareAndSet(last, nowMs)) {
-                LOG.log(Level.WARNING, "User resolver " + users.getClass().getName()
-                        + " failed; the request is limited as anonymous", e);
-            }
-            return null;
-        }
+        return UserResolution.userOrAnonymous(users, () -> users.resolveUser(request));
     }
 
     /** {@link HttpServletRequest#getUserPrincipal()}'s name: the default. */

@@ -368,6 +368,20 @@ abstract class AbstractFilterHttpTest {
     }
 
     @Test
+    void ietfPolicyNamesTheWindowOfTheReportedRateWhenTwoRatesShareALimit() throws Exception {
+        TestServer server = serve(limiter(b -> b.headers(HeaderStyle.ietf())), RateLimitRule.ip("api", "2/s;2/min"));
+
+        // as many left in both rates: the per-minute one, whole again last, is reported, and its window
+        server.request().get("/hello").then().statusCode(200)
+                .header("RateLimit-Policy", "\"api\";q=2;w=60")
+                .header("RateLimit", matchesPattern("\"api\";r=1;t=(59|60)"));
+        server.request().get("/hello").then().statusCode(200).header("RateLimit-Policy", "\"api\";q=2;w=60");
+        server.request().get("/hello").then().statusCode(429)
+                .header("RateLimit-Policy", "\"api\";q=2;w=60")
+                .header("Retry-After", secondsHeader(60));
+    }
+
+    @Test
     void headerStyleNoneSendsOnlyRetryAfterWhenBlocked() throws Exception {
         TestServer server = serve(limiter(b -> b.headers(HeaderStyle.none())), RateLimitRule.ip("api", "1/min"));
 

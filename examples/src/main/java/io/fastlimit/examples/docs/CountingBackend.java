@@ -5,6 +5,7 @@ import io.fastlimit.backends.BackendResult;
 import io.fastlimit.rules.BucketConfig;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
 // tag::custom[]
@@ -34,6 +35,11 @@ public final class CountingBackend implements Backend {
     @Override
     public void refund(String key, List<BucketConfig> buckets, int cost) {
         delegate.refund(key, buckets, cost);   // a later rule blocked the request: give the units back
+    }
+
+    @Override
+    public CompletionStage<Void> refundAsync(String key, List<BucketConfig> buckets, int cost) {
+        return delegate.refundAsync(key, buckets, cost);   // what the limiter calls: a remote store need not be waited for
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.fastlimit.examples.docs;
 
 import io.fastlimit.Algorithm;
 import io.fastlimit.ClientRequest;
+import io.fastlimit.Consumption;
 import io.fastlimit.FastLimit;
 import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.RateLimitDecision;
@@ -9,6 +10,7 @@ import io.fastlimit.rules.Rate;
 import io.fastlimit.rules.RateLimitRule;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /** The samples of docs/rules.md. */
 public final class RuleSamples {
@@ -92,5 +94,17 @@ public final class RuleSamples {
         RateLimitDecision decision = limiter.check(List.of(upload, global), request);
         // end::several-rules[]
         return decision;
+    }
+
+    /** Counts an upload against {@code upload} only when {@code storage} takes it. */
+    static boolean storeUpload(FastLimit limiter, RateLimitRule upload, ClientRequest request, BooleanSupplier storage) {
+        // tag::give-back[]
+        Consumption consumption = limiter.acquire(upload, request);
+        boolean stored = consumption.decision().allowed() && storage.getAsBoolean();
+        if (!stored) {
+            consumption.giveBack();   // refused after all: the request does not count against the rule
+        }
+        // end::give-back[]
+        return stored;
     }
 }

@@ -95,7 +95,7 @@ class ClientIpSamplesTest {
                 passed += limiter.check(rule, viaLoadBalancer(unnamed)).allowed() ? 1 : 0;
             }
             assertThat(passed).isEqualTo(2);
-            assertThat(limiter.check(rule, viaLoadBalancer("10.20.30.40")).limited()).as("an internal caller").isFalse();
+            assertThat(limiter.check(rule, viaLoadBalancer("10.20.30.40")).bucketChecked()).as("an internal caller").isFalse();
         }
     }
 
@@ -118,10 +118,10 @@ class ClientIpSamplesTest {
         try (FastLimit limiter = ClientIpSamples.exempt()) {
             RateLimitRule rule = RateLimitRule.ip("api", "1/min");
             for (int i = 0; i < 3; i++) {
-                assertThat(limiter.check(rule, ClientRequest.of("10.1.2.3")).limited()).isFalse();
+                assertThat(limiter.check(rule, ClientRequest.of("10.1.2.3")).bucketChecked()).isFalse();
             }
-            assertThat(limiter.check(rule, ClientRequest.of("2001:db8::1")).limited()).isFalse();
-            assertThat(limiter.check(rule, ClientRequest.of("198.51.100.9")).limited()).isTrue();
+            assertThat(limiter.check(rule, ClientRequest.of("2001:db8::1")).bucketChecked()).isFalse();
+            assertThat(limiter.check(rule, ClientRequest.of("198.51.100.9")).bucketChecked()).isTrue();
         }
     }
 }

@@ -96,4 +96,16 @@ class RuleSamplesTest {
         assertThat(decision.ruleName()).isEqualTo("upload");
         assertThat(decision.limit()).isEqualTo(2);
     }
+
+    @Test
+    void aRequestRefusedAfterItsCheckGivesItsUnitsBack() {
+        RateLimitRule upload = RateLimitRule.ip("upload", "2/hour");
+        ClientRequest client = ClientRequest.of("203.0.113.8");
+        for (int i = 0; i < 5; i++) {
+            assertThat(RuleSamples.storeUpload(limiter, upload, client, () -> false)).as("storage full").isFalse();
+        }
+        assertThat(RuleSamples.storeUpload(limiter, upload, client, () -> true)).isTrue();
+        assertThat(RuleSamples.storeUpload(limiter, upload, client, () -> true)).as("the refused ones did not count").isTrue();
+        assertThat(RuleSamples.storeUpload(limiter, upload, client, () -> true)).as("2/hour spent").isFalse();
+    }
 }

@@ -100,6 +100,6 @@ abstract class Bucket extends KeyState {
         // the wait is measured on this key's time, which stays ahead of a clock that stepped back:
         // a client must wait until the clock catches up, too
         long retryAfterMs = waitMs == 0 ? 0 : waitMs + (nowMs - clockMs);
-        return new BackendResult(waitMs == 0, config.limit(), available(nowMs), resetMs(nowMs), retryAfterMs);
+        return new BackendResult(waitMs == 0, config.limit(), available(nowMs), resetMs(nowMs), retryAfterMs, 0);
     }
 }

@@ -78,11 +78,12 @@ final class MultiBucket extends KeyState {
         long nowMs = observe(clockMs);
         // Blocked: report the bucket waited for longest; among equal waits, the one with fewest units
         // free, then the one that is whole again last.
-        Bucket worst = null;
+        int worst = -1;
         long worstWaitMs = 0;
         long worstAvailable = 0;
         long worstResetMs = 0;
-        for (Bucket bucket : buckets) {
+        for (int i = 0; i < buckets.length; i++) {
+            Bucket bucket = buckets[i];
             bucket.advance(nowMs, budget);
             long waitMs = bucket.retryAfterMs(nowMs, cost);
             if (waitMs == 0 || waitMs < worstWaitMs) {
@@ -90,17 +91,18 @@ final class MultiBucket extends KeyState {
             }
             long available = bucket.available(nowMs);
             long resetMs = bucket.resetMs(nowMs);
-            if (worst == null || waitMs > worstWaitMs || available < worstAvailable
+            if (worst < 0 || waitMs > worstWaitMs || available < worstAvailable
                     || (available == worstAvailable && resetMs > worstResetMs)) {
-                worst = bucket;
+                worst = i;
                 worstWaitMs = waitMs;
                 worstAvailable = available;
                 worstResetMs = resetMs;
             }
         }
-        if (worst != null) {
+        if (worst >= 0) {
             // measured on this key's time, ahead of a clock that stepped back: add the catching up
-            return new BackendResult(false, worst.config.limit(), worstAvailable, worstResetMs, worstWaitMs + (nowMs - clockMs));
+            return new BackendResult(false, buckets[worst].config.limit(), worstAvailable, worstResetMs,
+                    worstWaitMs + (nowMs - clockMs), worst);
         }
         // Allowed: all consume, once the memory that takes is reserved; report the bucket with the
         // fewest units left, then the one whole last.
@@ -108,21 +110,22 @@ final class MultiBucket extends KeyState {
         if (growthBytes > 0 && !budget.tryReserve(growthBytes)) {
             return null; // no room to log it: nothing consumed, the backend makes room first
         }
-        Bucket tightest = null;
+        int tightest = -1;
         long tightestAvailable = 0;
         long tightestResetMs = 0;
-        for (Bucket bucket : buckets) {
+        for (int i = 0; i < buckets.length; i++) {
+            Bucket bucket = buckets[i];
             bucket.consume(nowMs, cost);
             long available = bucket.available(nowMs);
             long resetMs = bucket.resetMs(nowMs);
-            if (tightest == null || available < tightestAvailable
+            if (tightest < 0 || available < tightestAvailable
                     || (available == tightestAvailable && resetMs > tightestResetMs)) {
-                tightest = bucket;
+                tightest = i;
                 tightestAvailable = available;
                 tightestResetMs = resetMs;
             }
         }
-        return new BackendResult(true, tightest.config.limit(), tightestAvailable, tightestResetMs, 0);
+        return new BackendResult(true, buckets[tightest].config.limit(), tightestAvailable, tightestResetMs, 0, tightest);
     }
 
     @Override

@@ -181,7 +181,7 @@ class MemoryBackendModelTest {
         }
         if (worst != null) {
             return new BackendResult(false, worst.limit, worst.available(nowMs), worst.resetMs(nowMs),
-                    worstWait + (nowMs - clockMs));
+                    worstWait + (nowMs - clockMs), models.indexOf(worst));
         }
         Model tightest = null;
         for (Model m : models) {
@@ -193,7 +193,8 @@ class MemoryBackendModelTest {
                 tightest = m;
             }
         }
-        return new BackendResult(true, tightest.limit, tightest.available(nowMs), tightest.resetMs(nowMs), 0);
+        return new BackendResult(true, tightest.limit, tightest.available(nowMs), tightest.resetMs(nowMs), 0,
+                models.indexOf(tightest));
     }
 
     private static Model model(BucketConfig bucket) {

@@ -410,7 +410,8 @@ class MemoryBackendTest {
         assertThat(backend.checkAndIncrement(key, bucket, 1).remaining()).isZero();
         BackendResult blocked = backend.checkAndIncrement(key, bucket, 1);
         assertThat(blocked).as("as at T0, the wait told on the clock, an hour behind the key")
-                .isEqualTo(new BackendResult(false, atT0.limit(), atT0.remaining(), atT0.resetMs(), atT0.retryAfterMs() + 3_600_000));
+                .isEqualTo(new BackendResult(false, atT0.limit(), atT0.remaining(), atT0.resetMs(), atT0.retryAfterMs() + 3_600_000,
+                        atT0.bucketIndex()));
         // a key first seen in the past works as usual
         assertThat(backend.checkAndIncrement("test:rule:ip:{5.6.7.8}", bucket, 1).remaining()).isEqualTo(4);
 

@@ -239,7 +239,7 @@ class SlidingWindowLogTest {
                 exact.add(nowMs, cost);
             }
             assertThat(result).as("step %d", step).isEqualTo(new BackendResult(waitMs == 0, limit,
-                    exact.available(nowMs), exact.resetMs(nowMs), waitMs));
+                    exact.available(nowMs), exact.resetMs(nowMs), waitMs, 0));
             clock.advanceMillis(random.nextInt((int) (2 * meanStepMs)));
         }
     }

@@ -101,6 +101,12 @@ public final class RedisBackend implements Backend {
     private final ConcurrentHashMap<List<BucketConfig>, Buckets> compiled = new ConcurrentHashMap<>();
     /** The same for single buckets, so the common check builds no list to look itself up. */
     private final ConcurrentHashMap<BucketConfig, Buckets> single = new ConcurrentHashMap<>();
+    /**
+     * Refunds sent and not yet answered, by key (with its hash tag), each removed by its own answer:
+     * a check of such a key is sent after them (see {@link #refundAsync}). Usually empty, and then a
+     * check pays one {@code isEmpty()}.
+     */
+    private final ConcurrentHashMap<String, CompletableFuture<?>> refundsInFlight = new ConcurrentHashMap<>();
     /** The limiter's default key prefix, and so this backend's unless told otherwise. */
     public static final String DEFAULT_KEY_PREFIX = "fastlimit";
     /** Matches the bucket suffix this backend adds to every key it writes, and nothing else likely. */
@@ -188,9 +194,26 @@ public final class RedisBackend implements Backend {
 
     private CompletableFuture<BackendResult> check(String key, Buckets compiledBuckets, int cost) {
         String base = hashTagged(key);
+        if (!refundsInFlight.isEmpty()) {
+            CompletableFuture<?> refund = refundsInFlight.get(base);
+            if (refund != null) {
+                // the check may leave on another connection than the refund and overtake it: send it once
+                // the refund is answered, whatever the answer, so no caller sees a refund not yet applied
+                return refund.handle((answered, failed) -> null).thenCompose(ignored -> send(base, compiledBuckets, cost));
+            }
+        }
+        return send(base, compiledBuckets, cost);
+    }
+
+    private CompletableFuture<BackendResult> send(String base, Buckets compiledBuckets, int cost) {
         List<Object> keys = compiledBuckets.keys(base);
-        Object[] args = compiledBuckets.arguments(cost, testClock == null ? null : testClock.millis());
+        Object[] args = compiledBuckets.arguments(cost, testClockMillis());
         return call(base, SCRIPT, SCRIPT_SHA, keys, args).thenApply(RedisBackend::toResult);
+    }
+
+    /** The test clock's time, sent to the scripts instead of the server's; null in production. */
+    private Long testClockMillis() {
+        return testClock == null ? null : testClock.millis();
     }
 
     private Buckets compiled(List<BucketConfig> buckets) {
@@ -204,13 +227,13 @@ public final class RedisBackend implements Backend {
         return compiledBuckets;
     }
 
-    /** The check script's answer: {allowed, limit, remaining, reset epoch ms, retry-after ms}. */
+    /** The check script's answer: {allowed, limit, remaining, reset epoch ms, retry-after ms, bucket index}. */
     private static BackendResult toResult(List<Object> reply) {
-        if (reply == null || reply.size() != 5) {
+        if (reply == null || reply.size() != 6) {
             throw new IllegalStateException("Unexpected answer from the fastlimit check script: " + reply);
         }
         return new BackendResult(number(reply.get(0)) == 1L, number(reply.get(1)), number(reply.get(2)),
-                number(reply.get(3)), number(reply.get(4)));
+                number(reply.get(3)), number(reply.get(4)), (int) number(reply.get(5)));
     }
 
     private static long number(Object value) {
@@ -341,22 +364,56 @@ public final class RedisBackend implements Backend {
     }
 
     /**
-     * Gives back units a check consumed moments ago, in one more script run. Best effort: when Redis
-     * fails, nothing is given back and nothing is thrown (the failure counts for the circuit like any
-     * other).
+     * Gives back units a check consumed moments ago, in one more script run, and waits for it: meant
+     * for tests; the limiter calls {@link #refundAsync}. Best effort: when Redis fails, nothing is
+     * given back and nothing is thrown (the failure counts for the circuit like any other).
+     *
+     * @throws IllegalArgumentException for a cost no bucket could have consumed
      */
     @Override
     public void refund(String key, List<BucketConfig> buckets, int cost) {
-        Buckets compiledBuckets = compiled(buckets);
-        String base = hashTagged(key);
         try {
-            call(base, REFUND_SCRIPT, REFUND_SCRIPT_SHA, compiledBuckets.keys(base),
-                    compiledBuckets.arguments(cost, testClock == null ? null : testClock.millis())).get();
+            refundAsync(key, buckets, cost).toCompletableFuture().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof IllegalArgumentException invalid) {
+                throw invalid;
+            }
             LOG.log(System.Logger.Level.DEBUG, "A refund to Redis failed; nothing was given back", e.getCause());
         }
+    }
+
+    /**
+     * Sends a refund without waiting for it. Until Redis has answered it, checks of the same key
+     * through this backend wait for it before they are sent, since Redisson may send them on another
+     * connection, where they could overtake the refund. The stage completes once Redis has answered
+     * every refund of the key sent so far, or exceptionally, with {@link BackendUnavailableException},
+     * when this one failed or did not answer within the timeout (counted by the circuit like any
+     * other failure; the limiter logs it).
+     */
+    @Override
+    public CompletionStage<Void> refundAsync(String key, List<BucketConfig> buckets, int cost) {
+        String base = hashTagged(key);
+        CompletableFuture<Void> refund;
+        try {
+            Buckets compiledBuckets = compiled(buckets);
+            refund = call(base, REFUND_SCRIPT, REFUND_SCRIPT_SHA, compiledBuckets.keys(base),
+                    compiledBuckets.arguments(cost, testClockMillis())).thenApply(reply -> null);
+        } catch (RuntimeException invalid) {
+            return CompletableFuture.failedFuture(invalid); // nothing sent
+        }
+        // several refunds of one key in flight: a check waits for all of them
+        CompletableFuture<?> inFlight = refundsInFlight.merge(base, refund, CompletableFuture::allOf);
+        return inFlight
+                .handle((answered, failed) -> refundsInFlight.remove(base, inFlight))
+                .thenCompose(removed -> refund) // this refund's own outcome, the key no longer waited for
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailable(unwrap(error))));
+    }
+
+    /** Keys with refunds sent and not yet answered. */
+    int keysWithRefundsInFlight() {
+        return refundsInFlight.size();
     }
 
     /**

@@ -6,8 +6,10 @@
 -- ARGV[2]  the time in epoch ms to use instead of the server's clock; '' to read TIME (production)
 -- ARGV[3i], ARGV[3i+1], ARGV[3i+2]  bucket i: algorithm (log|fixed|token|counter), limit, window in ms
 --
--- Returns {allowed (1|0), limit, remaining, reset epoch ms, retry-after ms} for the most restrictive
--- bucket: when blocked the one waited for longest, when allowed the one with the fewest units left.
+-- Returns {allowed (1|0), limit, remaining, reset epoch ms, retry-after ms, bucket index} for the most
+-- restrictive bucket: when blocked the one waited for longest, when allowed the one with the fewest
+-- units left. The index (from 0, in the order of KEYS) tells which bucket that is, since several
+-- buckets may share a limit.
 --
 -- Time is in microseconds inside (TIME's precision); answers are rounded up to milliseconds. State
 -- is plain Redis types, readable with redis-cli:
@@ -190,7 +192,7 @@ end
 if worst then
     -- the wait is on the bucket's time, which stays ahead of a clock that stepped back: add the gap
     return {0, tonumber(ARGV[3 * worst + 1]), avail[worst], ceil(reset[worst] / 1000),
-            ceil((wait[worst] + t_[worst] - now) / 1000)}
+            ceil((wait[worst] + t_[worst] - now) / 1000), worst - 1}
 end
 
 -- Phase 2, allowed: every bucket consumes; report the one with the fewest units left, then whole last.
@@ -244,4 +246,4 @@ for i = 1, n do
         tight = i
     end
 end
-return {1, tonumber(ARGV[3 * tight + 1]), avail[tight], ceil(reset[tight] / 1000), 0}
+return {1, tonumber(ARGV[3 * tight + 1]), avail[tight], ceil(reset[tight] / 1000), 0, tight - 1}

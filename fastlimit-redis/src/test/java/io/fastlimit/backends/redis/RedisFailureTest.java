@@ -1,6 +1,7 @@
 package io.fastlimit.backends.redis;
 
 import io.fastlimit.ClientRequest;
+import io.fastlimit.Consumption;
 import io.fastlimit.FailurePolicy;
 import io.fastlimit.FastLimit;
 import io.fastlimit.RateLimitDecision;
@@ -77,13 +78,13 @@ class RedisFailureTest {
         for (int i = 0; i < 10; i++) {
             RateLimitDecision d = timed(limiter, rule, client);
             assertThat(d.allowed()).isTrue();
-            assertThat(d.limited()).isFalse();
+            assertThat(d.bucketChecked()).isFalse();
         }
         assertThat(backend.isCircuitOpen()).as("repeated failures open the circuit").isTrue();
 
         server.start();
         RateLimitDecision back = awaitRecovery(limiter);
-        assertThat(back.limited()).isTrue();
+        assertThat(back.bucketChecked()).isTrue();
         assertThat(backend.isCircuitOpen()).isFalse();
     }
 
@@ -133,7 +134,7 @@ class RedisFailureTest {
         limiter.check(rule, client); // connected and the script cached
         assertThat(server.command("CLIENT", "PAUSE", "1500", "ALL")).isEqualTo("OK"); // a server that answers nothing for 1.5 s
         RateLimitDecision d = timed(limiter, rule, client);
-        assertThat(d.limited()).as("timed out, let through").isFalse();
+        assertThat(d.bucketChecked()).as("timed out, let through").isFalse();
     }
 
     @Test
@@ -143,7 +144,7 @@ class RedisFailureTest {
         limiter.check(rule, client); // connected and the script cached
         assertThat(server.command("CLIENT", "PAUSE", "3000", "ALL")).isEqualTo("OK");
         for (int i = 1; i < RedisBackend.CIRCUIT_FAILURES; i++) {
-            assertThat(timed(limiter, rule, client).limited()).as("timed out").isFalse();
+            assertThat(timed(limiter, rule, client).bucketChecked()).as("timed out").isFalse();
             assertThat(backend.failuresCounted()).isEqualTo(i);
             assertThat(backend.isCircuitOpen()).as("%d timeouts of %d", i, RedisBackend.CIRCUIT_FAILURES).isFalse();
         }
@@ -165,6 +166,30 @@ class RedisFailureTest {
     }
 
     @Test
+    void aRefundRedisDoesNotAnswerNeitherHoldsTheRequestNorGoesUncounted() {
+        RedisBackend backend = backend();
+        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build();
+        Consumption consumption = limiter.acquire(rule, client);
+        assertThat(consumption.decision().remaining()).isEqualTo(2);
+        assertThat(server.command("CLIENT", "PAUSE", "1500", "ALL")).isEqualTo("OK");
+
+        long start = System.nanoTime();
+        consumption.giveBack(); // as when a later limit turns the request away
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("given back without waiting for Redis")
+                .isLessThan(TIMEOUT.toMillis());
+        // the next check of the key is sent once the refund has timed out, and times out too
+        assertThat(timed(limiter, rule, client).bucketChecked()).isFalse();
+        assertThat(backend.failuresCounted()).as("the refund and the check").isEqualTo(2);
+
+        java.util.concurrent.CompletableFuture<Void> refund = backend.refundAsync("c:r:ip:{1.1.1.1}",
+                java.util.List.of(io.fastlimit.rules.BucketConfig.of(io.fastlimit.rules.Rate.parse("5/min").get(0),
+                        io.fastlimit.Algorithm.FIXED_WINDOW)), 1).toCompletableFuture();
+        assertThatThrownBy(refund::join).hasCauseInstanceOf(BackendUnavailableException.class);
+        assertThat(backend.failuresCounted()).isEqualTo(3);
+        assertThat(backend.keysWithRefundsInFlight()).isZero();
+    }
+
+    @Test
     void anApplicationsOwnClientThatRetriesStillSendsACheckOnce() {
         org.redisson.config.Config config = new org.redisson.config.Config();
         config.useSingleServer().setAddress(server.url())
@@ -178,7 +203,7 @@ class RedisFailureTest {
 
             // the client would send again after 400 ms, three times, all before Redis resumes
             assertThat(server.command("CLIENT", "PAUSE", "2000", "WRITE")).isEqualTo("OK");
-            assertThat(timed(limiter, wide, client).limited()).as("timed out").isFalse();
+            assertThat(timed(limiter, wide, client).bucketChecked()).as("timed out").isFalse();
             // a write waits for the pause to end, behind anything sent before it
             server.command("SET", "after-the-pause", "1");
             assertThat(limiter.check(wide, client).remaining())
@@ -211,7 +236,7 @@ class RedisFailureTest {
         while (System.currentTimeMillis() < deadline) {
             clock.advanceMillis(RedisBackend.CIRCUIT_OPEN_MS);
             RateLimitDecision d = limiter.check(rule, client);
-            if (d.limited()) {
+            if (d.bucketChecked()) {
                 return d;
             }
         }

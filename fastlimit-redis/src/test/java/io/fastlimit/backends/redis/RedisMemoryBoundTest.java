@@ -119,12 +119,12 @@ class RedisMemoryBoundTest {
                 .algorithm(algorithm).failurePolicy(FailurePolicy.OPEN).build();
         RateLimitRule rule = RateLimitRule.ip("full", "100/min");
         ClientRequest client = ClientRequest.of("198.51.100.30");
-        assertThat(limiter.check(rule, client).limited()).isTrue();
+        assertThat(limiter.check(rule, client).bucketChecked()).isTrue();
 
         redis.server().command("CONFIG", "SET", "maxmemory-policy", "noeviction");
         redis.server().command("CONFIG", "SET", "maxmemory", "1");
         RateLimitDecision decision = limiter.check(rule, client);
-        assertThat(decision.limited()).as("decided by the failure policy, which reports no bucket").isFalse();
+        assertThat(decision.bucketChecked()).as("decided by the failure policy, which reports no bucket").isFalse();
         assertThat(decision.allowed()).as("open").isTrue();
     }
 }

@@ -65,6 +65,52 @@ class RedisRefundTest {
     }
 
     @Test
+    void aCheckSentWhileARefundOfItsKeyIsInFlightSeesTheRefund() throws Exception {
+        BucketConfig bucket = BucketConfig.of(Rate.parse("5/min").get(0), Algorithm.SLIDING_WINDOW);
+        String key = "in-flight:rule:ip:{198.51.100.30}";
+        for (int i = 0; i < 5; i++) {
+            backend.checkAndIncrement(key, bucket, 1);
+        }
+        // the refund script is unknown to the server: the refund takes three round trips (NOSCRIPT,
+        // SCRIPT LOAD, EVALSHA again), the check, whose script is loaded, one, so a check sent at
+        // once would overtake the refund and find the bucket spent
+        redis.server().command("SCRIPT", "FLUSH");
+        backend.checkAndIncrement("in-flight:rule:ip:{198.51.100.31}", bucket, 1);
+
+        java.util.concurrent.CompletableFuture<Void> refund = backend.refundAsync(key, List.of(bucket), 1)
+                .toCompletableFuture();
+        BackendResult check = backend.checkAndIncrementAsync(key, List.of(bucket), 1).toCompletableFuture()
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(check.allowed()).as("sent after the refund was answered").isTrue();
+        assertThat(check.remaining()).isZero();
+        assertThat(refund).isCompleted();
+        assertThat(refund.isCompletedExceptionally()).isFalse();
+        assertThat(backend.keysWithRefundsInFlight()).as("answered refunds are forgotten").isZero();
+        assertThat(backend.failuresCounted()).isZero();
+    }
+
+    @Test
+    void aSynchronousCheckWaitsForTheRefundsOfItsKeyToo() throws Exception {
+        BucketConfig bucket = BucketConfig.of(Rate.parse("3/min").get(0), Algorithm.FIXED_WINDOW);
+        String key = "in-flight:rule:ip:{198.51.100.32}";
+        for (int i = 0; i < 3; i++) {
+            backend.checkAndIncrement(key, bucket, 1);
+        }
+        redis.server().command("SCRIPT", "FLUSH");
+        backend.checkAndIncrement("in-flight:rule:ip:{198.51.100.33}", bucket, 1);
+        backend.refundAsync(key, List.of(bucket), 1);
+        assertThat(backend.checkAndIncrement(key, bucket, 1).allowed()).as("the refunded unit").isTrue();
+
+        // two refunds of one key in flight at once: a check waits for both
+        java.util.concurrent.CompletableFuture<Void> first = backend.refundAsync(key, List.of(bucket), 1).toCompletableFuture();
+        java.util.concurrent.CompletableFuture<Void> second = backend.refundAsync(key, List.of(bucket), 1).toCompletableFuture();
+        assertThat(backend.checkAndIncrement(key, bucket, 1).remaining()).isEqualTo(1);
+        first.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        second.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(backend.keysWithRefundsInFlight()).isZero();
+    }
+
+    @Test
     void aSlidingLogCountsEveryUnitAfterARefundInTheSameMillisecond() {
         io.fastlimit.testing.ManualClock clock = new io.fastlimit.testing.ManualClock();
         RedisBackend redisBackend = RedisBackend.builder().client(connection.client()).testClock(clock).build();
@@ -95,7 +141,7 @@ class RedisRefundTest {
         int allowed = 0;
         for (int i = 0; i < 20; i++) {
             RateLimitDecision decision = limiter.check(rules, client);
-            assertThat(decision.limited()).as("decided by Redis, not by the failure policy").isTrue();
+            assertThat(decision.bucketChecked()).as("decided by Redis, not by the failure policy").isTrue();
             if (decision.allowed()) {
                 allowed++;
             }

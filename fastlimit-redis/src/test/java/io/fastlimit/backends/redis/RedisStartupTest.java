@@ -77,17 +77,17 @@ class RedisStartupTest {
         try (RedisBackend backend = RedisBackend.builder().url(url).timeout(Duration.ofMillis(200)).testClock(clock).build();
              FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build()) {
             RateLimitDecision whileDown = limiter.check(rule, client);
-            assertThat(whileDown.limited()).as("the failure policy answers while Redis is down").isFalse();
+            assertThat(whileDown.bucketChecked()).as("the failure policy answers while Redis is down").isFalse();
             assertThat(whileDown.allowed()).isTrue();
 
             bringRedisBack.run();
             long deadline = System.currentTimeMillis() + 60_000;
             RateLimitDecision decision = limiter.check(rule, client);
-            while (!decision.limited() && System.currentTimeMillis() < deadline) {
+            while (!decision.bucketChecked() && System.currentTimeMillis() < deadline) {
                 clock.advanceMillis(RedisBackend.CIRCUIT_OPEN_MS); // lets the circuit try Redis again
                 decision = limiter.check(rule, client);
             }
-            assertThat(decision.limited()).as("checks reach Redis once it is back").isTrue();
+            assertThat(decision.bucketChecked()).as("checks reach Redis once it is back").isTrue();
             assertThat(decision.remaining()).isEqualTo(4);
         }
     }

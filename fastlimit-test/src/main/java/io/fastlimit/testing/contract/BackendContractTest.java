@@ -481,6 +481,72 @@ public abstract class BackendContractTest {
         assertThat(result.resetMs()).as("the per-minute rate").isGreaterThan(T0 + 2000);
     }
 
+    // ---------------------------------------------------------------- which bucket a result describes
+
+    /**
+     * Whether the backend tells which bucket a result describes ({@link BackendResult#bucketIndex()});
+     * true by default. A backend answering {@link BackendResult#UNKNOWN_BUCKET} overrides it with
+     * {@code false}, and the limiter then finds the bucket by its limit, which is ambiguous when two
+     * rates share a limit.
+     */
+    protected boolean reportsBucketIndex() {
+        return true;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void aResultOfOneBucketDescribesTheFirst(Algorithm algorithm) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(reportsBucketIndex());
+        BucketConfig bucket = bucket("2/min", algorithm);
+        assertThat(backend.checkAndIncrement(KEY, bucket, 1).bucketIndex()).isZero();
+        assertThat(backend.checkAndIncrement(KEY, List.of(bucket), 1).bucketIndex()).isZero();
+        assertThat(backend.checkAndIncrement(KEY, bucket, 1).bucketIndex()).as("blocked").isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void aResultOfSeveralRatesNamesTheBucketItDescribes(Algorithm algorithm) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(reportsBucketIndex());
+        assertBucketIndices(KEY, buckets("3/s;5/min", algorithm), 0, 1);
+        assertBucketIndices(OTHER_IP_KEY, buckets("5/min;3/s", algorithm), 1, 0);
+    }
+
+    /** {@code 3/s} and {@code 5/min}, at {@code perSecond} and {@code perMinute} in {@code rates}. */
+    private void assertBucketIndices(String key, List<BucketConfig> rates, int perSecond, int perMinute) {
+        for (int i = 0; i < 3; i++) {
+            BackendResult allowed = backend.checkAndIncrement(key, rates, 1);
+            assertThat(allowed.bucketIndex()).as("allowed %d: the per-second rate has fewest left", i).isEqualTo(perSecond);
+        }
+        assertThat(backend.checkAndIncrement(key, rates, 1).bucketIndex()).as("blocked by the per-second rate")
+                .isEqualTo(perSecond);
+        clock.advanceMillis(2000);
+        BackendResult blocked = backend.checkAndIncrement(key, rates, 3);
+        assertThat(blocked.allowed()).isFalse();
+        assertThat(blocked.bucketIndex()).as("blocked by the per-minute rate").isEqualTo(perMinute);
+        BackendResult last = backend.checkAndIncrement(key, rates, 2);
+        assertThat(last.allowed()).isTrue();
+        assertThat(last.bucketIndex()).as("the per-minute rate has none left").isEqualTo(perMinute);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void ratesThatShareALimitAreToldApartByTheirIndex(Algorithm algorithm) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(reportsBucketIndex());
+        // as many units left in both: the per-minute rate is whole again last, and waited for longest
+        List<BucketConfig> rates = buckets("2/s;2/min", algorithm);
+        for (int i = 0; i < 2; i++) {
+            BackendResult allowed = backend.checkAndIncrement(KEY, rates, 1);
+            assertThat(allowed.limit()).isEqualTo(2);
+            assertThat(allowed.bucketIndex()).as("allowed %d", i).isEqualTo(1);
+        }
+        assertThat(backend.checkAndIncrement(KEY, rates, 1).bucketIndex()).as("blocked").isEqualTo(1);
+
+        List<BucketConfig> reversed = buckets("2/min;2/s", algorithm);
+        assertThat(backend.checkAndIncrement(OTHER_IP_KEY, reversed, 1).bucketIndex()).isZero();
+        assertThat(backend.checkAndIncrement(OTHER_IP_KEY, reversed, 1).bucketIndex()).isZero();
+        assertThat(backend.checkAndIncrement(OTHER_IP_KEY, reversed, 1).bucketIndex()).as("blocked").isZero();
+    }
+
     // ---------------------------------------------------------------- refund
 
     /** Whether the backend gives units back ({@link Backend#refund} is optional); true by default. */
