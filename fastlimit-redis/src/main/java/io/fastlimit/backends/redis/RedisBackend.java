@@ -560,19 +560,14 @@ public final class RedisBackend implements Backend {
             return args;
         }
 
+        /** The algorithm's name in check.lua and in the key suffix; a new algorithm fails to compile here. */
         private static String scriptName(BucketConfig bucket) {
-            switch (bucket.algorithm()) {
-                case SLIDING_WINDOW:
-                    return "log";
-                case FIXED_WINDOW:
-                    return "fixed";
-                case TOKEN_BUCKET:
-                    return "token";
-                case SLIDING_WINDOW_COUNTER:
-                    return "counter";
-                default:
-                    throw new IllegalArgumentException("Unsupported algorithm " + bucket.algorithm());
-            }
+            return switch (bucket.algorithm()) {
+                case SLIDING_WINDOW -> "log";
+                case FIXED_WINDOW -> "fixed";
+                case TOKEN_BUCKET -> "token";
+                case SLIDING_WINDOW_COUNTER -> "counter";
+            };
         }
     }
 
