@@ -8,6 +8,7 @@ import org.redisson.client.codec.StringCodec;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
 import org.redisson.config.ReadMode;
+import org.redisson.config.TransportMode;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -25,6 +26,10 @@ final class RedisClients {
     /** Connection pools kept small: a check holds a connection for one round trip. */
     private static final int POOL_SIZE = 16;
     private static final int MIN_IDLE = 2;
+    /** Event-loop threads of a client the backend creates: one per core, at least two. */
+    static final int IO_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /** Whether clients the backend creates use Netty's native epoll transport. */
+    static final boolean EPOLL = epollAvailable();
 
     private RedisClients() {
     }
@@ -108,7 +113,24 @@ final class RedisClients {
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
         config.setLazyInitialization(lazy);
+        // A check is one short script: a few event-loop threads keep up with Redis, and every thread
+        // more is a hand-off. Redisson's defaults (32 Netty threads, 16 more) were measured to halve
+        // the checks per second on a small machine.
+        config.setNettyThreads(IO_THREADS);
+        config.setThreads(IO_THREADS);
+        if (EPOLL) {
+            config.setTransportMode(TransportMode.EPOLL); // fewer system calls than NIO, where Linux offers it
+        }
         return config;
+    }
+
+    /** Whether Netty's native epoll transport can run here: its jar is present and Linux loads it. */
+    private static boolean epollAvailable() {
+        try {
+            return io.netty.channel.epoll.Epoll.isAvailable();
+        } catch (LinkageError absent) {
+            return false; // no native epoll jar for this platform: NIO
+        }
     }
 
     private static Config standalone(RedisUrl url, long timeoutMs, boolean lazy) {
