@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP cost of the limiter, all in one run: wrk against HttpBenchServer on loopback, for a servlet
 # and a Jersey resource without limiting, with the Servlet filter and with @RateLimit, first on the
-# memory backend and then on Redis.
+# memory backend and then on Redis; then realistic traffic (10,000 client addresses behind a trusted
+# proxy, a limit the busiest clients reach) for every algorithm, memory and Redis.
 # Needs wrk and redis-server (Debian: apt-get install wrk redis-server).
 # Usage: fastlimit-bench/http-bench.sh [seconds per run, default 15]
 set -euo pipefail
@@ -34,11 +35,13 @@ for port in $memory_port $redis_http_port; do
   until curl -fs "http://127.0.0.1:$port/plain" >/dev/null; do :; done
 done
 
-run() { # label url
+run() { # label url [wrk script]
+  local script=()
+  if [ -n "${3:-}" ]; then script=(-s "$3"); fi
   # warm the JIT, then measure
-  wrk -t2 -c32 -d5s "$2" >/dev/null
+  wrk -t2 -c32 -d5s "${script[@]}" "$2" >/dev/null
   local out
-  out=$(wrk -t2 -c32 -d"${seconds}s" --latency "$2")
+  out=$(wrk -t2 -c32 -d"${seconds}s" --latency "${script[@]}" "$2")
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
@@ -56,3 +59,22 @@ run "Jersey, no annotation"             "http://127.0.0.1:$memory_port/api/plain
 run "Jersey + @RateLimit, memory"       "http://127.0.0.1:$memory_port/api/limited"
 run "servlet + FastLimitFilter, Redis"  "http://127.0.0.1:$redis_http_port/servlet"
 run "Jersey + @RateLimit, Redis"        "http://127.0.0.1:$redis_http_port/api/limited"
+
+# Realistic traffic, every algorithm: one server per backend and algorithm, started in turn.
+clients=fastlimit-bench/many-clients.lua
+real_port=8093
+for algorithm in sliding_window fixed_window token_bucket sliding_window_counter; do
+  for backend in memory redis; do
+    if [ "$backend" = redis ]; then url="redis://127.0.0.1:$redis_port"; else url=""; fi
+    FASTLIMIT_REDIS_URL="$url" FASTLIMIT_ALGORITHM="$algorithm" java -Xms512m -Xmx512m -cp "$jar" \
+      io.fastlimit.bench.HttpBenchServer "$real_port" > "$dir/real.log" 2>&1 &
+    real_pid=$!
+    until curl -fs "http://127.0.0.1:$real_port/plain" >/dev/null; do :; done
+    [ "$algorithm" = sliding_window ] && [ "$backend" = memory ] && \
+      run "10k clients: servlet, no filter" "http://127.0.0.1:$real_port/plain" "$clients"
+    run "10k clients: servlet, $algorithm, $backend" "http://127.0.0.1:$real_port/real/servlet" "$clients"
+    run "10k clients: Jersey, $algorithm, $backend" "http://127.0.0.1:$real_port/api/real" "$clients"
+    kill "$real_pid"; wait "$real_pid" 2>/dev/null || true
+    redis-cli -p "$redis_port" flushall >/dev/null
+  done
+done

@@ -34,10 +34,15 @@ import java.util.EnumSet;
  *   <li>{@code /plain} — a servlet, no filter;</li>
  *   <li>{@code /servlet} — the same servlet behind {@link FastLimitFilter};</li>
  *   <li>{@code /api/plain} — a Jersey resource without {@code @RateLimit};</li>
- *   <li>{@code /api/limited} — the same resource with {@code @RateLimit}.</li>
+ *   <li>{@code /api/limited} — the same resource with {@code @RateLimit};</li>
+ *   <li>{@code /real/servlet} and {@code /api/real} — realistic traffic: a limit of
+ *       {@value #REACHABLE_RATE} per client that busy clients reach, the client taken from
+ *       {@code X-Forwarded-For} behind one trusted proxy (wrk's {@code many-clients.lua} sends 10,000
+ *       addresses).</li>
  * </ul>
- * Limits are far above what the benchmark reaches, so every request is allowed and what is measured
- * is the check. The backend is memory, or Redis when {@code FASTLIMIT_REDIS_URL} is set.
+ * On {@code /servlet} and {@code /api/limited} limits are far above what the benchmark reaches, so
+ * every request is allowed and what is measured is the check. The backend is memory, or Redis when
+ * {@code FASTLIMIT_REDIS_URL} is set; the algorithm is {@code FASTLIMIT_ALGORITHM}'s.
  *
  * <p>{@code java -cp fastlimit-bench/target/benchmarks.jar io.fastlimit.bench.HttpBenchServer 8081}
  */
@@ -45,6 +50,8 @@ public final class HttpBenchServer {
 
     /** Far above what one machine's loopback can send. */
     static final String UNREACHABLE_RATE = "1000000000/s";
+    /** Per client: with 10,000 clients sharing a few thousand requests a second, the busiest reach it. */
+    static final String REACHABLE_RATE = "20/min";
 
     private HttpBenchServer() {
     }
@@ -52,6 +59,8 @@ public final class HttpBenchServer {
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8081;
         FastLimit limiter = FastLimit.fromEnv();
+        // the realistic endpoints stand behind one proxy of ours (wrk, on loopback) naming the client
+        FastLimit behindProxy = FastLimit.builder().env(System.getenv()).trustedProxies(1).build();
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -63,9 +72,15 @@ public final class HttpBenchServer {
         context.addServlet(new ServletHolder(new Hello()), "/servlet");
         context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("bench-servlet", UNREACHABLE_RATE))),
                 "/servlet", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new Hello()), "/real/servlet");
+        context.addFilter(new FilterHolder(new FastLimitFilter(behindProxy, RateLimitRule.ip("bench-real-servlet", REACHABLE_RATE))),
+                "/real/servlet", EnumSet.of(DispatcherType.REQUEST));
         ResourceConfig api = new ResourceConfig(Resource.class).register(new FastLimitFeature(limiter));
         api.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         context.addServlet(new ServletHolder(new ServletContainer(api)), "/api/*");
+        ResourceConfig realApi = new ResourceConfig(RealResource.class).register(new FastLimitFeature(behindProxy));
+        realApi.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        context.addServlet(new ServletHolder(new ServletContainer(realApi)), "/api/real/*");
         server.setHandler(context);
         server.start();
         System.out.println("HttpBenchServer on http://127.0.0.1:" + port + " with " + limiter.backend().getClass().getSimpleName());
@@ -100,6 +115,17 @@ public final class HttpBenchServer {
         @Produces(MediaType.TEXT_PLAIN)
         @RateLimit(ip = UNREACHABLE_RATE, name = "bench-jaxrs")
         public String limited() {
+            return "hello\n";
+        }
+    }
+
+    /** The limited resource under realistic traffic. */
+    @Path("/")
+    public static final class RealResource {
+        @GET
+        @Produces(MediaType.TEXT_PLAIN)
+        @RateLimit(ip = REACHABLE_RATE, name = "bench-real-jaxrs")
+        public String real() {
             return "hello\n";
         }
     }
