@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Measures rate-limit checks against a local Redis, all in one run:
-#   1. the floor: redis-benchmark sending EVALSHA of a one-line script (16 and 64 connections);
+#   1. the floor: redis-benchmark sending EVALSHA of a one-line script (16, 64 and 256 connections),
+#      one command at a time and pipelined 16 deep;
 #   2. fastlimit's RedisBackend (each algorithm), Bucket4j's Redisson proxy manager and Redisson's
-#      RRateLimiter, with 16 and 64 concurrent callers (JMH: throughput and latency percentiles).
+#      RRateLimiter, with 16, 64 and 256 blocking callers and one asynchronous caller keeping 64
+#      checks in flight (JMH: latency percentiles; checks per second = callers / mean latency).
 # Needs redis-server, redis-cli and redis-benchmark (Debian: apt-get install redis-server).
 # Usage: fastlimit-bench/redis-bench.sh [extra JMH options, e.g. -wi 1 -i 1 for a quick look]
 set -euo pipefail
@@ -21,9 +23,11 @@ until redis-cli -p "$port" ping >/dev/null 2>&1; do :; done
 
 echo "== floor: redis-benchmark, EVALSHA of 'return 1' =="
 sha=$(redis-cli -p "$port" script load "return 1")
-for clients in 16 64; do
+for clients in 16 64 256; do
   printf 'connections=%s ' "$clients"
   $pin_client redis-benchmark -p "$port" -c "$clients" -n 300000 --csv EVALSHA "$sha" 0 | tail -1
+  printf 'connections=%s pipeline=16 ' "$clients"
+  $pin_client redis-benchmark -p "$port" -c "$clients" -P 16 -n 1000000 --csv EVALSHA "$sha" 0 | tail -1
 done
 
 echo "== JMH: RedisCheckBenchmark =="

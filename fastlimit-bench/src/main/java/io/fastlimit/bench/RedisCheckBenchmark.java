@@ -1,5 +1,15 @@
 package io.fastlimit.bench;
 
+import io.fastlimit.backends.BackendResult;
+
+import java.util.function.IntFunction;
+
+import java.util.concurrent.CompletionStage;
+
+import java.util.concurrent.CompletableFuture;
+
+import java.util.List;
+
 import io.fastlimit.Algorithm;
 import io.fastlimit.backends.redis.RedisBackend;
 import io.fastlimit.rules.BucketConfig;
@@ -35,7 +45,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 
 /**
- * One allowed rate-limit check against a local Redis, with 16 and 64 concurrent callers: fastlimit's
+ * One allowed rate-limit check against a local Redis, with 16, 64 and 256 blocking callers (as a
+ * servlet container calls) and one asynchronous caller keeping 64 checks in flight: fastlimit's
  * {@link RedisBackend} (each algorithm), Bucket4j's Redisson proxy manager and Redisson's own
  * {@link RRateLimiter}, all on one Redisson client configured alike, over 1,000 keys.
  *
@@ -64,14 +75,22 @@ public class RedisCheckBenchmark {
     private static final int KEYS = 1_000;
     private static final long LIMIT_PER_SECOND = 1_000_000_000L;
 
+    /** Checks one asynchronous caller keeps in flight, as a non-blocking server would. */
+    static final int ASYNC_IN_FLIGHT = 64;
+
     private RedissonClient client;
     private IntPredicate check;
+    private IntFunction<CompletionStage<Boolean>> checkAsync;
 
     @Setup(Level.Trial)
     public void setUp() {
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
-        config.setNettyThreads(4); // the client has one core here; the same for every limiter
+        // as recommended for an application's own client (docs/backends.md), the same for every limiter
+        config.setNettyThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        if (io.netty.channel.epoll.Epoll.isAvailable()) {
+            config.setTransportMode(org.redisson.config.TransportMode.EPOLL);
+        }
         config.useSingleServer().setAddress(url)
                 .setConnectionPoolSize(64).setConnectionMinimumIdleSize(64)
                 .setTimeout(5_000).setRetryAttempts(0);
@@ -94,6 +113,8 @@ public class RedisCheckBenchmark {
             Algorithm algorithm = Algorithm.valueOf(limiter.substring("fastlimit-".length()));
             RedisBackend backend = RedisBackend.builder().client(client).timeout(Duration.ofSeconds(5)).build();
             BucketConfig bucket = new BucketConfig(LIMIT_PER_SECOND, Duration.ofSeconds(1), algorithm);
+            List<BucketConfig> buckets = List.of(bucket);
+            checkAsync = i -> backend.checkAndIncrementAsync(keys[i], buckets, 1).thenApply(BackendResult::allowed);
             return i -> backend.checkAndIncrement(keys[i], bucket, 1).allowed();
         }
         if (limiter.equals("bucket4j-redisson")) {
@@ -107,6 +128,11 @@ public class RedisCheckBenchmark {
             for (int i = 0; i < KEYS; i++) {
                 buckets[i] = proxies.builder().build(keys[i], () -> configuration);
             }
+            io.github.bucket4j.distributed.AsyncBucketProxy[] asyncBuckets = new io.github.bucket4j.distributed.AsyncBucketProxy[KEYS];
+            for (int i = 0; i < KEYS; i++) {
+                asyncBuckets[i] = proxies.asAsync().builder().build(keys[i], () -> CompletableFuture.completedFuture(configuration));
+            }
+            checkAsync = i -> asyncBuckets[i].tryConsume(1);
             return i -> buckets[i].tryConsume(1);
         }
         if (limiter.equals("redisson-RRateLimiter")) {
@@ -115,6 +141,7 @@ public class RedisCheckBenchmark {
                 limiters[i] = client.getRateLimiter(keys[i]);
                 limiters[i].trySetRate(RateType.OVERALL, LIMIT_PER_SECOND, Duration.ofSeconds(1));
             }
+            checkAsync = i -> limiters[i].tryAcquireAsync();
             return i -> limiters[i].tryAcquire();
         }
         throw new IllegalArgumentException("Unknown limiter " + limiter);
@@ -147,5 +174,31 @@ public class RedisCheckBenchmark {
     @Threads(64)
     public boolean callers64(Cursor cursor) {
         return check.test(cursor.advance());
+    }
+
+    @Benchmark
+    @Threads(256)
+    public boolean callers256(Cursor cursor) {
+        return check.test(cursor.advance());
+    }
+
+    /**
+     * One asynchronous caller with {@value #ASYNC_IN_FLIGHT} checks in flight: the time of a round of
+     * them, so checks per second = {@value #ASYNC_IN_FLIGHT} / mean time.
+     */
+    @Benchmark
+    @Threads(1)
+    public int async64(Cursor cursor) {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Boolean>[] round = new CompletableFuture[ASYNC_IN_FLIGHT];
+        for (int i = 0; i < ASYNC_IN_FLIGHT; i++) {
+            round[i] = checkAsync.apply(cursor.advance()).toCompletableFuture();
+        }
+        CompletableFuture.allOf(round).join();
+        int allowed = 0;
+        for (CompletableFuture<Boolean> check : round) {
+            allowed += check.join() ? 1 : 0;
+        }
+        return allowed;
     }
 }
