@@ -5,7 +5,10 @@ import io.fastlimit.FastLimit;
 import io.fastlimit.backends.Backend;
 import io.fastlimit.backends.memory.MemoryBackend;
 import io.fastlimit.backends.redis.RedisBackend;
+import io.netty.channel.epoll.Epoll;
 import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.redisson.config.TransportMode;
 
 import java.time.Duration;
 
@@ -60,6 +63,17 @@ public final class BackendSamples {
         FastLimit limiter = FastLimit.builder().backend(redis).build();
         // end::redis-client[]
         return limiter;
+    }
+
+    static Config ownClientConfig() {
+        // tag::own-client-threads[]
+        Config config = new Config();
+        config.setNettyThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        if (Epoll.isAvailable()) {
+            config.setTransportMode(TransportMode.EPOLL);
+        }
+        // end::own-client-threads[]
+        return config;
     }
 
     static FastLimit cluster() {
