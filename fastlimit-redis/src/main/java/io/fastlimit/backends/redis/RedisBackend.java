@@ -56,6 +56,15 @@ import java.util.concurrent.TimeoutException;
  * limiter's prefix and expires by itself once its state no longer matters. State is plain Redis
  * types (sorted sets and hashes), readable with {@code redis-cli}.
  *
+ * <h2>Blocked clients cost no round trip</h2>
+ * Once Redis has blocked a cost-1 check of a key, this backend answers that key's cost-1 checks
+ * itself, with the same answer and the retry-after counted down, until Redis would let one through:
+ * a client that keeps knocking after its 429 costs Redis nothing. The answer is exact (a cost-1
+ * block means no unit is free until then, and this instance's blocked checks consume nothing). A
+ * reset or refund through this backend forgets the key at once; one through another instance is
+ * not seen, so this one keeps blocking until the time Redis gave, at most. At most
+ * {@link Builder#blockedKeysCached(int)} keys are remembered.
+ *
  * <h2>When Redis fails</h2>
  * A call waits at most {@link Builder#timeout(Duration) timeout} (default 250 ms) and is never
  * retried silently, also on an application's own client whatever its timeout and retry settings
@@ -77,6 +86,8 @@ public final class RedisBackend implements Backend {
     public static final int CIRCUIT_FAILURES = 3;
     /** How long calls fail at once before one is tried again. */
     public static final long CIRCUIT_OPEN_MS = 1_000;
+    /** Blocked keys remembered at most, by default: some hundred bytes each. */
+    public static final int DEFAULT_BLOCKED_KEYS_CACHED = 10_000;
 
     /** Each script starts with the shared prologue that reads the cost and the time. */
     /** The check script, told up to which limit the sliding log is exact (see check.lua and BucketConfig). */
@@ -97,6 +108,8 @@ public final class RedisBackend implements Backend {
     /** The circuit's time: the system clock, or the test clock so tests need not wait. */
     private final Clock clock;
     private final Circuit circuit = new Circuit(CIRCUIT_FAILURES, CIRCUIT_OPEN_MS);
+    /** Keys Redis blocked, answered here until Redis would unblock them. */
+    private final BlockedKeys blockedKeys;
     /** The key suffixes and script arguments of each bucket list seen, worked out once. */
     private final ConcurrentHashMap<List<BucketConfig>, Buckets> compiled = new ConcurrentHashMap<>();
     /** The same for single buckets, so the common check builds no list to look itself up. */
@@ -114,8 +127,10 @@ public final class RedisBackend implements Backend {
     /** The glob of every bucket key under this backend's key prefix: what clearAll() deletes. */
     private final String ownBucketKeys;
 
-    private RedisBackend(RedissonClient client, boolean ownsClient, long timeoutMs, Clock testClock, String keyPrefix) {
+    private RedisBackend(RedissonClient client, boolean ownsClient, long timeoutMs, Clock testClock, String keyPrefix,
+                         int blockedKeysCached) {
         this.client = client;
+        this.blockedKeys = new BlockedKeys(blockedKeysCached);
         this.ownBucketKeys = escapeGlob(keyPrefix) + ":*" + BUCKET_SUFFIX;
         this.ownsClient = ownsClient;
         // this backend's own timeout and no retries, whatever the client's settings: a check sent
@@ -132,7 +147,8 @@ public final class RedisBackend implements Backend {
      * application's: {@link #close()} does not shut it down.
      */
     public RedisBackend(RedissonClient client) {
-        this(Objects.requireNonNull(client, "client"), false, DEFAULT_TIMEOUT_MS, null, DEFAULT_KEY_PREFIX);
+        this(Objects.requireNonNull(client, "client"), false, DEFAULT_TIMEOUT_MS, null, DEFAULT_KEY_PREFIX,
+                DEFAULT_BLOCKED_KEYS_CACHED);
     }
 
     /**
@@ -194,6 +210,12 @@ public final class RedisBackend implements Backend {
 
     private CompletableFuture<BackendResult> check(String key, Buckets compiledBuckets, int cost) {
         String base = hashTagged(key);
+        if (cost == 1) {
+            BackendResult known = blockedKeys.answer(base, compiledBuckets, nowNanos(testClockMillis()));
+            if (known != null) {
+                return CompletableFuture.completedFuture(known);
+            }
+        }
         if (!refundsInFlight.isEmpty()) {
             CompletableFuture<?> refund = refundsInFlight.get(base);
             if (refund != null) {
@@ -207,13 +229,25 @@ public final class RedisBackend implements Backend {
 
     private CompletableFuture<BackendResult> send(String base, Buckets compiledBuckets, int cost) {
         List<Object> keys = compiledBuckets.keys(base);
-        Object[] args = compiledBuckets.arguments(cost, testClockMillis());
-        return call(base, SCRIPT, SCRIPT_SHA, keys, args).thenApply(RedisBackend::toResult);
+        Long nowMs = testClockMillis();
+        Object[] args = compiledBuckets.arguments(cost, nowMs);
+        long sentNanos = nowNanos(nowMs);
+        long generation = blockedKeys.generation();
+        return call(base, SCRIPT, SCRIPT_SHA, keys, args).thenApply(reply -> {
+            BackendResult result = toResult(reply);
+            blockedKeys.remember(base, compiledBuckets, cost, sentNanos, generation, result);
+            return result;
+        });
     }
 
     /** The test clock's time, sent to the scripts instead of the server's; null in production. */
     private Long testClockMillis() {
         return testClock == null ? null : testClock.millis();
+    }
+
+    /** The time blocked keys are remembered by: the test clock's {@code testClockMs}, else the monotonic clock. */
+    private static long nowNanos(Long testClockMs) {
+        return testClockMs != null ? TimeUnit.MILLISECONDS.toNanos(testClockMs) : System.nanoTime();
     }
 
     private Buckets compiled(List<BucketConfig> buckets) {
@@ -395,6 +429,7 @@ public final class RedisBackend implements Backend {
     @Override
     public CompletionStage<Void> refundAsync(String key, List<BucketConfig> buckets, int cost) {
         String base = hashTagged(key);
+        blockedKeys.forget(base);
         CompletableFuture<Void> refund;
         try {
             Buckets compiledBuckets = compiled(buckets);
@@ -425,6 +460,7 @@ public final class RedisBackend implements Backend {
     @Override
     public void reset(String key, List<BucketConfig> buckets) {
         String base = hashTagged(key);
+        blockedKeys.forget(base);
         await(call(base, RESET_SCRIPT, RESET_SCRIPT_SHA, compiled(buckets).keys(base), new Object[0]));
     }
 
@@ -435,6 +471,7 @@ public final class RedisBackend implements Backend {
      */
     @Override
     public void reset(String key) {
+        blockedKeys.forget(hashTagged(key));
         deleteMatching(escapeGlob(hashTagged(key)) + ":*");
     }
 
@@ -447,6 +484,7 @@ public final class RedisBackend implements Backend {
      */
     @Override
     public void clearAll() {
+        blockedKeys.forgetAll();
         deleteMatching(ownBucketKeys);
     }
 
@@ -480,6 +518,11 @@ public final class RedisBackend implements Backend {
     /** Whether calls currently fail at once because Redis kept failing. */
     public boolean isCircuitOpen() {
         return circuit.isOpen();
+    }
+
+    /** Keys whose block this backend currently remembers (some may have expired, not yet dropped). */
+    int blockedKeysCached() {
+        return blockedKeys.size();
     }
 
     /** Calls to Redis that failed or timed out since this backend was built, each counted once. */
@@ -599,6 +642,7 @@ public final class RedisBackend implements Backend {
         private long timeoutMs = DEFAULT_TIMEOUT_MS;
         private Clock testClock;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private int blockedKeysCached = DEFAULT_BLOCKED_KEYS_CACHED;
 
         private Builder() {
         }
@@ -670,6 +714,21 @@ public final class RedisBackend implements Backend {
         }
 
         /**
+         * How many blocked keys this backend remembers, answering their cost-1 checks itself until
+         * Redis would unblock them (see "Blocked clients cost no round trip" in the class comment);
+         * 0 sends every check to Redis. Default {@value RedisBackend#DEFAULT_BLOCKED_KEYS_CACHED}.
+         *
+         * @throws IllegalArgumentException unless from 0 to 1,000,000
+         */
+        public Builder blockedKeysCached(int maxKeys) {
+            if (maxKeys < 0 || maxKeys > 1_000_000) {
+                throw new IllegalArgumentException("Invalid count of blocked keys cached " + maxKeys + ": expected 0 to 1,000,000");
+            }
+            this.blockedKeysCached = maxKeys;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException when neither or both of a URL and a client are given
          */
         public RedisBackend build() {
@@ -677,9 +736,10 @@ public final class RedisBackend implements Backend {
                 throw new IllegalArgumentException("Give a Redis URL or a RedissonClient, exactly one of them");
             }
             if (client != null) {
-                return new RedisBackend(client, false, timeoutMs, testClock, keyPrefix);
+                return new RedisBackend(client, false, timeoutMs, testClock, keyPrefix, blockedKeysCached);
             }
-            return new RedisBackend(RedisClients.create(RedisUrl.parse(url), timeoutMs), true, timeoutMs, testClock, keyPrefix);
+            return new RedisBackend(RedisClients.create(RedisUrl.parse(url), timeoutMs), true, timeoutMs, testClock, keyPrefix,
+                    blockedKeysCached);
         }
     }
 }
