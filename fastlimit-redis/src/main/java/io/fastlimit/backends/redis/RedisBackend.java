@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A {@link Backend} that keeps buckets in Redis, so every instance of an application shares the
@@ -66,7 +67,10 @@ import java.util.concurrent.TimeoutException;
  * {@link Builder#blockedKeysCached(int)} keys are remembered.
  *
  * <h2>When Redis fails</h2>
- * A call waits at most {@link Builder#timeout(Duration) timeout} (default 250 ms) and is never
+ * At most {@link Builder#maxCallsInFlight(int)} calls are in flight; more wait for a permit, at most
+ * {@link Builder#queueTimeout(Duration)}, and one that gets none goes to the failure policy without
+ * counting as a Redis failure: a busy instance is not a dead Redis. Holding a permit,
+ * a call waits at most {@link Builder#timeout(Duration) timeout} (default 250 ms) and is never
  * retried silently, also on an application's own client whatever its timeout and retry settings
  * (the backend's calls carry their own); it then throws {@link BackendUnavailableException} and the limiter's failure
  * policy decides. After {@value #CIRCUIT_FAILURES} failures in a row the backend stops calling Redis
@@ -86,6 +90,8 @@ public final class RedisBackend implements Backend {
     public static final int CIRCUIT_FAILURES = 3;
     /** How long calls fail at once before one is tried again. */
     public static final long CIRCUIT_OPEN_MS = 1_000;
+    /** Calls in flight at most, by default: the connection pool of a client this backend creates. */
+    public static final int DEFAULT_MAX_CALLS_IN_FLIGHT = 16;
     /** Blocked keys remembered at most, by default: some hundred bytes each. */
     public static final int DEFAULT_BLOCKED_KEYS_CACHED = 10_000;
 
@@ -110,6 +116,12 @@ public final class RedisBackend implements Backend {
     private final Circuit circuit = new Circuit(CIRCUIT_FAILURES, CIRCUIT_OPEN_MS);
     /** Keys Redis blocked, answered here until Redis would unblock them. */
     private final BlockedKeys blockedKeys;
+    /** Calls to Redis in flight at most; beyond them calls wait here, not in the client's queues. */
+    private final int maxCallsInFlight;
+    private final long queueTimeoutMs;
+    private final CallPermits permits;
+    /** Calls that found no permit in time: this instance was busy, not Redis. */
+    private final LongAdder busyRefusals = new LongAdder();
     /** The key suffixes and script arguments of each bucket list seen, worked out once. */
     private final ConcurrentHashMap<List<BucketConfig>, Buckets> compiled = new ConcurrentHashMap<>();
     /** The same for single buckets, so the common check builds no list to look itself up. */
@@ -128,8 +140,11 @@ public final class RedisBackend implements Backend {
     private final String ownBucketKeys;
 
     private RedisBackend(RedissonClient client, boolean ownsClient, long timeoutMs, Clock testClock, String keyPrefix,
-                         int blockedKeysCached) {
+                         int blockedKeysCached, int maxCallsInFlight, long queueTimeoutMs) {
         this.client = client;
+        this.maxCallsInFlight = maxCallsInFlight;
+        this.queueTimeoutMs = queueTimeoutMs;
+        this.permits = new CallPermits(maxCallsInFlight, queueTimeoutMs);
         this.blockedKeys = new BlockedKeys(blockedKeysCached);
         this.ownBucketKeys = escapeGlob(keyPrefix) + ":*" + BUCKET_SUFFIX;
         this.ownsClient = ownsClient;
@@ -148,7 +163,7 @@ public final class RedisBackend implements Backend {
      */
     public RedisBackend(RedissonClient client) {
         this(Objects.requireNonNull(client, "client"), false, DEFAULT_TIMEOUT_MS, null, DEFAULT_KEY_PREFIX,
-                DEFAULT_BLOCKED_KEYS_CACHED);
+                DEFAULT_BLOCKED_KEYS_CACHED, DEFAULT_MAX_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT_MS);
     }
 
     /**
@@ -281,16 +296,51 @@ public final class RedisBackend implements Backend {
      * Runs a script by its SHA and answers its reply. When the server does not know the script (a
      * restart, a failover, {@code SCRIPT FLUSH}) it is loaded once and the call sent again.
      *
+     * <p>The call first waits for a permit ({@link Builder#maxCallsInFlight(int)}), at most
+     * {@link Builder#queueTimeout(Duration) queueTimeout}; a call that gets none fails with
+     * {@link BackendUnavailableException} without reaching Redis and without counting as a Redis
+     * failure: this instance was busy, Redis may be fine. The call's own timeout starts once it holds
+     * the permit. While the circuit is open the future fails at once.
+     *
      * <p>The returned future always completes, and exactly once: with the reply, with Redis's error,
      * or with a {@link TimeoutException} after {@link Builder#timeout(Duration) timeout}, whichever
-     * comes first. Each call is recorded by the circuit once, from that single outcome, so a reply
-     * that arrives after the timeout counts for nothing, and a callback that throws fails the future
-     * instead of leaving it pending. While the circuit is open the future fails at once.
+     * comes first. Each call that held a permit is recorded by the circuit once, from that single
+     * outcome, so a reply that arrives after the timeout counts for nothing, and a callback that
+     * throws fails the future instead of leaving it pending.
      */
     private CompletableFuture<List<Object>> call(String routingKey, String text, String sha, List<Object> keys, Object[] args) {
+        if (circuit.refusesAt(clock.millis())) {
+            return CompletableFuture.failedFuture(circuitOpen());
+        }
+        return permits.acquire().handle((granted, noPermit) -> {
+            if (noPermit != null) {
+                busyRefusals.increment();
+                return CompletableFuture.<List<Object>>failedFuture(new BackendUnavailableException(
+                        "All " + maxCallsInFlight + " Redis calls of this instance were in flight for " + queueTimeoutMs
+                                + " ms; not sent (this instance is busy, Redis may be fine)"));
+            }
+            CompletableFuture<List<Object>> call;
+            try {
+                call = callHoldingPermit(routingKey, text, sha, keys, args);
+            } catch (RuntimeException unexpected) {
+                call = CompletableFuture.failedFuture(unexpected);
+            }
+            // released once the call has its outcome; a call timed out may still be in Redisson's
+            // hands a little longer, which only happens while Redis itself is slow
+            call.whenComplete((reply, error) -> permits.release());
+            return call;
+        }).thenCompose(call -> call);
+    }
+
+    private BackendUnavailableException circuitOpen() {
+        return new BackendUnavailableException(
+                "Redis failed " + CIRCUIT_FAILURES + " times in a row; not calling it for up to " + CIRCUIT_OPEN_MS + " ms");
+    }
+
+    private CompletableFuture<List<Object>> callHoldingPermit(String routingKey, String text, String sha, List<Object> keys,
+                                                             Object[] args) {
         if (!circuit.allowsCall(clock.millis())) {
-            return CompletableFuture.failedFuture(new BackendUnavailableException(
-                    "Redis failed " + CIRCUIT_FAILURES + " times in a row; not calling it for up to " + CIRCUIT_OPEN_MS + " ms"));
+            return CompletableFuture.failedFuture(circuitOpen());
         }
         CompletableFuture<List<Object>> result = new CompletableFuture<>();
         // the caller's future completes only after the circuit has recorded the outcome
@@ -525,6 +575,16 @@ public final class RedisBackend implements Backend {
         return blockedKeys.size();
     }
 
+    /** Calls that waited for a permit longer than the queue timeout and were never sent. */
+    long busyRefusals() {
+        return busyRefusals.sum();
+    }
+
+    /** Permits of calls to Redis not held now. */
+    int freeCallPermits() {
+        return permits.free();
+    }
+
     /** Calls to Redis that failed or timed out since this backend was built, each counted once. */
     long failuresCounted() {
         return circuit.failures();
@@ -643,6 +703,9 @@ public final class RedisBackend implements Backend {
         private Clock testClock;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private int blockedKeysCached = DEFAULT_BLOCKED_KEYS_CACHED;
+        private int maxCallsInFlight = DEFAULT_MAX_CALLS_IN_FLIGHT;
+        /** Unset: the timeout's. */
+        private long queueTimeoutMs = -1;
 
         private Builder() {
         }
@@ -729,6 +792,44 @@ public final class RedisBackend implements Backend {
         }
 
         /**
+         * Calls to Redis in flight at once, at most: size it to the connection pool (a client this
+         * backend creates has {@value RedisBackend#DEFAULT_MAX_CALLS_IN_FLIGHT} connections per node).
+         * More calls wait for a permit (see {@link #queueTimeout(Duration)}), so that a burst is not
+         * queued inside the client, where the wait would count against each call's timeout and open
+         * the circuit as if Redis were down. Default {@value RedisBackend#DEFAULT_MAX_CALLS_IN_FLIGHT}.
+         *
+         * @throws IllegalArgumentException unless from 1 to 10,000
+         */
+        public Builder maxCallsInFlight(int calls) {
+            if (calls < 1 || calls > 10_000) {
+                throw new IllegalArgumentException("Invalid count of Redis calls in flight " + calls + ": expected 1 to 10,000");
+            }
+            this.maxCallsInFlight = calls;
+            return this;
+        }
+
+        /**
+         * The longest a call waits for a permit ({@link #maxCallsInFlight(int)}) before the limiter's
+         * failure policy answers instead. Such a call never reached Redis and does not count towards
+         * opening the circuit. Its {@link #timeout(Duration) timeout} starts once it holds a permit.
+         * Default: the timeout.
+         *
+         * @throws IllegalArgumentException unless from 0 ms to 60 s
+         */
+        public Builder queueTimeout(Duration wait) {
+            long ms = wait.toMillis();
+            if (ms < 0 || ms > 60_000) {
+                throw new IllegalArgumentException("Invalid Redis queue timeout " + wait + ": expected 0 ms to 60 s");
+            }
+            this.queueTimeoutMs = ms;
+            return this;
+        }
+
+        private long queueTimeoutMs(long timeoutMs) {
+            return queueTimeoutMs >= 0 ? queueTimeoutMs : timeoutMs;
+        }
+
+        /**
          * @throws IllegalArgumentException when neither or both of a URL and a client are given
          */
         public RedisBackend build() {
@@ -736,10 +837,11 @@ public final class RedisBackend implements Backend {
                 throw new IllegalArgumentException("Give a Redis URL or a RedissonClient, exactly one of them");
             }
             if (client != null) {
-                return new RedisBackend(client, false, timeoutMs, testClock, keyPrefix, blockedKeysCached);
+                return new RedisBackend(client, false, timeoutMs, testClock, keyPrefix, blockedKeysCached,
+                        maxCallsInFlight, queueTimeoutMs(timeoutMs));
             }
             return new RedisBackend(RedisClients.create(RedisUrl.parse(url), timeoutMs), true, timeoutMs, testClock, keyPrefix,
-                    blockedKeysCached);
+                    blockedKeysCached, maxCallsInFlight, queueTimeoutMs(timeoutMs));
         }
     }
 }
