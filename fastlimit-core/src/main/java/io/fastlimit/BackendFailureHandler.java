@@ -9,6 +9,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the limiter answers when its backend fails, as its {@link FailurePolicy} says, and the log of
@@ -33,6 +34,8 @@ final class BackendFailureHandler implements AutoCloseable {
     private final Backend localFallback;
     private final Clock clock;
     private final LogThrottle log = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
+    /** Checks answered by the policy; an adder, since a failing backend sends every request here at once. */
+    private final LongAdder decisions = new LongAdder();
 
     BackendFailureHandler(FailurePolicy policy, Backend backend, Clock clock) {
         this.policy = policy;
@@ -49,6 +52,7 @@ final class BackendFailureHandler implements AutoCloseable {
      */
     Answer onCheckFailure(String key, List<BucketConfig> buckets, int cost, RuntimeException failure) {
         long nowMs = clock.millis();
+        decisions.increment();
         return switch (policy) {
             case LOCAL -> {
                 log.log(nowMs, "Rate-limit backend failed; checking in local memory instead", failure);
@@ -65,6 +69,11 @@ final class BackendFailureHandler implements AutoCloseable {
                 yield null;
             }
         };
+    }
+
+    /** Checks the policy has answered since the limiter was built. */
+    long decisions() {
+        return decisions.sum();
     }
 
     /** Forgets {@code buckets} of {@code key} in the local fallback, which may have counted them while the backend failed. */

@@ -4,11 +4,14 @@ import java.util.Locale;
 
 /** What the limiter does when its backend fails (throws or times out). */
 public enum FailurePolicy {
-    /** Let the request through without rate-limit headers, and log the failure (throttled). The default. */
+    /** Let the request through without rate-limit headers, and log the failure (throttled). */
     OPEN,
     /** Answer 429 with {@code Retry-After: 1}: nothing passes unchecked. */
     CLOSED,
-    /** Check the request against the same rule in this process's memory until the backend answers again. */
+    /**
+     * Check the request against the same rule in this process's memory until the backend answers
+     * again, so each instance still enforces the limit on its own. The default.
+     */
     LOCAL;
 
     /**

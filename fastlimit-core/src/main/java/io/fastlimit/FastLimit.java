@@ -329,6 +329,14 @@ public final class FastLimit implements AutoCloseable {
         return failurePolicy;
     }
 
+    /**
+     * Checks the failure policy has answered instead of the backend since this limiter was built:
+     * 0 while the backend answered every check (what a benchmark under load should report).
+     */
+    public long failurePolicyDecisions() {
+        return failures.decisions();
+    }
+
     /** Closes the backend this limiter created; a backend handed to {@link Builder#backend} stays open. */
     @Override
     public void close() {
@@ -407,7 +415,7 @@ public final class FastLimit implements AutoCloseable {
         private final List<IpRange> trustedProxyRanges = new ArrayList<>();
         private String clientIpHeader = ClientIpResolver.X_FORWARDED_FOR;
         private int ipv6PrefixBits = ClientIpResolver.DEFAULT_IPV6_PREFIX_BITS;
-        private FailurePolicy failurePolicy = FailurePolicy.OPEN;
+        private FailurePolicy failurePolicy = FailurePolicy.LOCAL;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -548,7 +556,10 @@ public final class FastLimit implements AutoCloseable {
             return this;
         }
 
-        /** What happens when the backend fails. Default {@link FailurePolicy#OPEN}. */
+        /**
+         * What happens when the backend fails. Default {@link FailurePolicy#LOCAL}: each instance keeps
+         * enforcing the limit in its own memory, so a failing Redis lets no flood through.
+         */
         public Builder failurePolicy(FailurePolicy failurePolicy) {
             this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
             return this;

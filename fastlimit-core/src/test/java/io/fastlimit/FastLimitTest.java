@@ -620,15 +620,30 @@ class FastLimitTest {
     @Test
     void failOpenLetsRequestsThroughWithoutHeaders() {
         FlakyBackend backend = new FlakyBackend(memory());
-        FastLimit limiter = limiter().backend(backend).build();
+        FastLimit limiter = limiter().backend(backend).failurePolicy(FailurePolicy.OPEN).build();
         RateLimitRule rule = RateLimitRule.ip("r", "1/min");
         for (int i = 0; i < 3; i++) {
             RateLimitDecision d = limiter.check(rule, from("192.0.2.1"));
             assertThat(d.allowed()).isTrue();
             assertThat(d.bucketChecked()).isFalse();
         }
+        assertThat(limiter.failurePolicyDecisions()).isEqualTo(3);
         backend.down.set(false);
         assertThat(limiter.check(rule, from("192.0.2.1")).bucketChecked()).isTrue();
+    }
+
+    @Test
+    void byDefaultAFailingBackendIsReplacedByALocalLimitAndEachDecisionCounted() {
+        FlakyBackend backend = new FlakyBackend(memory());
+        FastLimit limiter = limiter().backend(backend).build();
+        RateLimitRule rule = RateLimitRule.ip("r", "2/min");
+        assertThat(limiter.check(rule, from("192.0.2.1")).allowed()).isTrue();
+        assertThat(limiter.check(rule, from("192.0.2.1")).allowed()).isTrue();
+        assertThat(limiter.check(rule, from("192.0.2.1")).allowed()).as("the local limit holds").isFalse();
+        assertThat(limiter.failurePolicyDecisions()).isEqualTo(3);
+        backend.down.set(false);
+        limiter.check(rule, from("192.0.2.1"));
+        assertThat(limiter.failurePolicyDecisions()).as("the backend answered this one").isEqualTo(3);
     }
 
     @Test
@@ -740,7 +755,7 @@ class FastLimitTest {
         assertThat(limiter.keyPrefix()).isEqualTo("fastlimit");
         assertThat(limiter.dryRun()).isFalse();
         assertThat(limiter.headerStyle()).isSameAs(HeaderStyle.xRateLimit());
-        assertThat(limiter.failurePolicy()).isEqualTo(FailurePolicy.OPEN);
+        assertThat(limiter.failurePolicy()).isEqualTo(FailurePolicy.LOCAL);
         assertThat(limiter.backend()).isInstanceOf(MemoryBackend.class);
     }
 

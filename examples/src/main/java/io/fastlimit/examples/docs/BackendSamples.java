@@ -98,7 +98,7 @@ public final class BackendSamples {
         // tag::failure-policy[]
         FastLimit limiter = FastLimit.builder()
                 .redisUrl("redis://redis.internal:6379")
-                .failurePolicy(FailurePolicy.LOCAL)   // OPEN (default), CLOSED or LOCAL
+                .failurePolicy(FailurePolicy.LOCAL)   // LOCAL (default), OPEN or CLOSED
                 .build();
         // end::failure-policy[]
         return limiter;

@@ -42,7 +42,7 @@ public final class ConfigurationSamples {
                 .trustedProxies(0)                       // proxies of ours in front, or their addresses; default 0
                 .clientIpHeader("X-Forwarded-For")       // or "Forwarded"; default X-Forwarded-For
                 .ipv6Prefix(64)                          // an IPv6 client is its network; default 64
-                .failurePolicy(FailurePolicy.OPEN)       // when the backend fails; default OPEN
+                .failurePolicy(FailurePolicy.LOCAL)      // when the backend fails; default LOCAL
                 .clock(Clock.systemUTC())                // time of the memory backend and headers
                 .build();                                // backend(...) or redisUrl(...): default memory
         // end::every-option[]

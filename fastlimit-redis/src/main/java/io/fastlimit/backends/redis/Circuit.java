@@ -36,6 +36,12 @@ final class Circuit {
         return nowMs >= untilMs && probing.compareAndSet(false, true);
     }
 
+    /** Whether calls fail at once now, without claiming the probe that {@link #allowsCall} may give. */
+    boolean refusesAt(long nowMs) {
+        long untilMs = openUntilMs;
+        return untilMs != 0 && nowMs < untilMs;
+    }
+
     void onSuccess() {
         if (openUntilMs != 0 || consecutiveFailures.get() != 0) {
             consecutiveFailures.set(0);

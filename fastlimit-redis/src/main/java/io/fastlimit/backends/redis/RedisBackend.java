@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A {@link Backend} that keeps buckets in Redis, so every instance of an application shares the
@@ -56,8 +57,20 @@ import java.util.concurrent.TimeoutException;
  * limiter's prefix and expires by itself once its state no longer matters. State is plain Redis
  * types (sorted sets and hashes), readable with {@code redis-cli}.
  *
+ * <h2>Blocked clients cost no round trip</h2>
+ * Once Redis has blocked a cost-1 check of a key, this backend answers that key's cost-1 checks
+ * itself, with the same answer and the retry-after counted down, until Redis would let one through:
+ * a client that keeps knocking after its 429 costs Redis nothing. The answer is exact (a cost-1
+ * block means no unit is free until then, and this instance's blocked checks consume nothing). A
+ * reset or refund through this backend forgets the key at once; one through another instance is
+ * not seen, so this one keeps blocking until the time Redis gave, at most. At most
+ * {@link Builder#blockedKeysCached(int)} keys are remembered.
+ *
  * <h2>When Redis fails</h2>
- * A call waits at most {@link Builder#timeout(Duration) timeout} (default 250 ms) and is never
+ * At most {@link Builder#maxCallsInFlight(int)} calls are in flight; more wait for a permit, at most
+ * {@link Builder#queueTimeout(Duration)}, and one that gets none goes to the failure policy without
+ * counting as a Redis failure: a busy instance is not a dead Redis. Holding a permit,
+ * a call waits at most {@link Builder#timeout(Duration) timeout} (default 250 ms) and is never
  * retried silently, also on an application's own client whatever its timeout and retry settings
  * (the backend's calls carry their own); it then throws {@link BackendUnavailableException} and the limiter's failure
  * policy decides. After {@value #CIRCUIT_FAILURES} failures in a row the backend stops calling Redis
@@ -77,6 +90,10 @@ public final class RedisBackend implements Backend {
     public static final int CIRCUIT_FAILURES = 3;
     /** How long calls fail at once before one is tried again. */
     public static final long CIRCUIT_OPEN_MS = 1_000;
+    /** Calls in flight at most, by default: the connection pool of a client this backend creates. */
+    public static final int DEFAULT_MAX_CALLS_IN_FLIGHT = 16;
+    /** Blocked keys remembered at most, by default: some hundred bytes each. */
+    public static final int DEFAULT_BLOCKED_KEYS_CACHED = 10_000;
 
     /** Each script starts with the shared prologue that reads the cost and the time. */
     /** The check script, told up to which limit the sliding log is exact (see check.lua and BucketConfig). */
@@ -97,6 +114,14 @@ public final class RedisBackend implements Backend {
     /** The circuit's time: the system clock, or the test clock so tests need not wait. */
     private final Clock clock;
     private final Circuit circuit = new Circuit(CIRCUIT_FAILURES, CIRCUIT_OPEN_MS);
+    /** Keys Redis blocked, answered here until Redis would unblock them. */
+    private final BlockedKeys blockedKeys;
+    /** Calls to Redis in flight at most; beyond them calls wait here, not in the client's queues. */
+    private final int maxCallsInFlight;
+    private final long queueTimeoutMs;
+    private final CallPermits permits;
+    /** Calls that found no permit in time: this instance was busy, not Redis. */
+    private final LongAdder busyRefusals = new LongAdder();
     /** The key suffixes and script arguments of each bucket list seen, worked out once. */
     private final ConcurrentHashMap<List<BucketConfig>, Buckets> compiled = new ConcurrentHashMap<>();
     /** The same for single buckets, so the common check builds no list to look itself up. */
@@ -114,8 +139,13 @@ public final class RedisBackend implements Backend {
     /** The glob of every bucket key under this backend's key prefix: what clearAll() deletes. */
     private final String ownBucketKeys;
 
-    private RedisBackend(RedissonClient client, boolean ownsClient, long timeoutMs, Clock testClock, String keyPrefix) {
+    private RedisBackend(RedissonClient client, boolean ownsClient, long timeoutMs, Clock testClock, String keyPrefix,
+                         int blockedKeysCached, int maxCallsInFlight, long queueTimeoutMs) {
         this.client = client;
+        this.maxCallsInFlight = maxCallsInFlight;
+        this.queueTimeoutMs = queueTimeoutMs;
+        this.permits = new CallPermits(maxCallsInFlight, queueTimeoutMs);
+        this.blockedKeys = new BlockedKeys(blockedKeysCached);
         this.ownBucketKeys = escapeGlob(keyPrefix) + ":*" + BUCKET_SUFFIX;
         this.ownsClient = ownsClient;
         // this backend's own timeout and no retries, whatever the client's settings: a check sent
@@ -132,7 +162,8 @@ public final class RedisBackend implements Backend {
      * application's: {@link #close()} does not shut it down.
      */
     public RedisBackend(RedissonClient client) {
-        this(Objects.requireNonNull(client, "client"), false, DEFAULT_TIMEOUT_MS, null, DEFAULT_KEY_PREFIX);
+        this(Objects.requireNonNull(client, "client"), false, DEFAULT_TIMEOUT_MS, null, DEFAULT_KEY_PREFIX,
+                DEFAULT_BLOCKED_KEYS_CACHED, DEFAULT_MAX_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT_MS);
     }
 
     /**
@@ -194,6 +225,12 @@ public final class RedisBackend implements Backend {
 
     private CompletableFuture<BackendResult> check(String key, Buckets compiledBuckets, int cost) {
         String base = hashTagged(key);
+        if (cost == 1) {
+            BackendResult known = blockedKeys.answer(base, compiledBuckets, nowNanos(testClockMillis()));
+            if (known != null) {
+                return CompletableFuture.completedFuture(known);
+            }
+        }
         if (!refundsInFlight.isEmpty()) {
             CompletableFuture<?> refund = refundsInFlight.get(base);
             if (refund != null) {
@@ -207,13 +244,25 @@ public final class RedisBackend implements Backend {
 
     private CompletableFuture<BackendResult> send(String base, Buckets compiledBuckets, int cost) {
         List<Object> keys = compiledBuckets.keys(base);
-        Object[] args = compiledBuckets.arguments(cost, testClockMillis());
-        return call(base, SCRIPT, SCRIPT_SHA, keys, args).thenApply(RedisBackend::toResult);
+        Long nowMs = testClockMillis();
+        Object[] args = compiledBuckets.arguments(cost, nowMs);
+        long sentNanos = nowNanos(nowMs);
+        long generation = blockedKeys.generation();
+        return call(base, SCRIPT, SCRIPT_SHA, keys, args).thenApply(reply -> {
+            BackendResult result = toResult(reply);
+            blockedKeys.remember(base, compiledBuckets, cost, sentNanos, generation, result);
+            return result;
+        });
     }
 
     /** The test clock's time, sent to the scripts instead of the server's; null in production. */
     private Long testClockMillis() {
         return testClock == null ? null : testClock.millis();
+    }
+
+    /** The time blocked keys are remembered by: the test clock's {@code testClockMs}, else the monotonic clock. */
+    private static long nowNanos(Long testClockMs) {
+        return testClockMs != null ? TimeUnit.MILLISECONDS.toNanos(testClockMs) : System.nanoTime();
     }
 
     private Buckets compiled(List<BucketConfig> buckets) {
@@ -247,16 +296,51 @@ public final class RedisBackend implements Backend {
      * Runs a script by its SHA and answers its reply. When the server does not know the script (a
      * restart, a failover, {@code SCRIPT FLUSH}) it is loaded once and the call sent again.
      *
+     * <p>The call first waits for a permit ({@link Builder#maxCallsInFlight(int)}), at most
+     * {@link Builder#queueTimeout(Duration) queueTimeout}; a call that gets none fails with
+     * {@link BackendUnavailableException} without reaching Redis and without counting as a Redis
+     * failure: this instance was busy, Redis may be fine. The call's own timeout starts once it holds
+     * the permit. While the circuit is open the future fails at once.
+     *
      * <p>The returned future always completes, and exactly once: with the reply, with Redis's error,
      * or with a {@link TimeoutException} after {@link Builder#timeout(Duration) timeout}, whichever
-     * comes first. Each call is recorded by the circuit once, from that single outcome, so a reply
-     * that arrives after the timeout counts for nothing, and a callback that throws fails the future
-     * instead of leaving it pending. While the circuit is open the future fails at once.
+     * comes first. Each call that held a permit is recorded by the circuit once, from that single
+     * outcome, so a reply that arrives after the timeout counts for nothing, and a callback that
+     * throws fails the future instead of leaving it pending.
      */
     private CompletableFuture<List<Object>> call(String routingKey, String text, String sha, List<Object> keys, Object[] args) {
+        if (circuit.refusesAt(clock.millis())) {
+            return CompletableFuture.failedFuture(circuitOpen());
+        }
+        return permits.acquire().handle((granted, noPermit) -> {
+            if (noPermit != null) {
+                busyRefusals.increment();
+                return CompletableFuture.<List<Object>>failedFuture(new BackendUnavailableException(
+                        "All " + maxCallsInFlight + " Redis calls of this instance were in flight for " + queueTimeoutMs
+                                + " ms; not sent (this instance is busy, Redis may be fine)"));
+            }
+            CompletableFuture<List<Object>> call;
+            try {
+                call = callHoldingPermit(routingKey, text, sha, keys, args);
+            } catch (RuntimeException unexpected) {
+                call = CompletableFuture.failedFuture(unexpected);
+            }
+            // released once the call has its outcome; a call timed out may still be in Redisson's
+            // hands a little longer, which only happens while Redis itself is slow
+            call.whenComplete((reply, error) -> permits.release());
+            return call;
+        }).thenCompose(call -> call);
+    }
+
+    private BackendUnavailableException circuitOpen() {
+        return new BackendUnavailableException(
+                "Redis failed " + CIRCUIT_FAILURES + " times in a row; not calling it for up to " + CIRCUIT_OPEN_MS + " ms");
+    }
+
+    private CompletableFuture<List<Object>> callHoldingPermit(String routingKey, String text, String sha, List<Object> keys,
+                                                             Object[] args) {
         if (!circuit.allowsCall(clock.millis())) {
-            return CompletableFuture.failedFuture(new BackendUnavailableException(
-                    "Redis failed " + CIRCUIT_FAILURES + " times in a row; not calling it for up to " + CIRCUIT_OPEN_MS + " ms"));
+            return CompletableFuture.failedFuture(circuitOpen());
         }
         CompletableFuture<List<Object>> result = new CompletableFuture<>();
         // the caller's future completes only after the circuit has recorded the outcome
@@ -395,6 +479,7 @@ public final class RedisBackend implements Backend {
     @Override
     public CompletionStage<Void> refundAsync(String key, List<BucketConfig> buckets, int cost) {
         String base = hashTagged(key);
+        blockedKeys.forget(base);
         CompletableFuture<Void> refund;
         try {
             Buckets compiledBuckets = compiled(buckets);
@@ -425,6 +510,7 @@ public final class RedisBackend implements Backend {
     @Override
     public void reset(String key, List<BucketConfig> buckets) {
         String base = hashTagged(key);
+        blockedKeys.forget(base);
         await(call(base, RESET_SCRIPT, RESET_SCRIPT_SHA, compiled(buckets).keys(base), new Object[0]));
     }
 
@@ -435,6 +521,7 @@ public final class RedisBackend implements Backend {
      */
     @Override
     public void reset(String key) {
+        blockedKeys.forget(hashTagged(key));
         deleteMatching(escapeGlob(hashTagged(key)) + ":*");
     }
 
@@ -447,6 +534,7 @@ public final class RedisBackend implements Backend {
      */
     @Override
     public void clearAll() {
+        blockedKeys.forgetAll();
         deleteMatching(ownBucketKeys);
     }
 
@@ -480,6 +568,21 @@ public final class RedisBackend implements Backend {
     /** Whether calls currently fail at once because Redis kept failing. */
     public boolean isCircuitOpen() {
         return circuit.isOpen();
+    }
+
+    /** Keys whose block this backend currently remembers (some may have expired, not yet dropped). */
+    int blockedKeysCached() {
+        return blockedKeys.size();
+    }
+
+    /** Calls that waited for a permit longer than the queue timeout and were never sent. */
+    long busyRefusals() {
+        return busyRefusals.sum();
+    }
+
+    /** Permits of calls to Redis not held now. */
+    int freeCallPermits() {
+        return permits.free();
     }
 
     /** Calls to Redis that failed or timed out since this backend was built, each counted once. */
@@ -599,6 +702,10 @@ public final class RedisBackend implements Backend {
         private long timeoutMs = DEFAULT_TIMEOUT_MS;
         private Clock testClock;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private int blockedKeysCached = DEFAULT_BLOCKED_KEYS_CACHED;
+        private int maxCallsInFlight = DEFAULT_MAX_CALLS_IN_FLIGHT;
+        /** Unset: the timeout's. */
+        private long queueTimeoutMs = -1;
 
         private Builder() {
         }
@@ -670,6 +777,59 @@ public final class RedisBackend implements Backend {
         }
 
         /**
+         * How many blocked keys this backend remembers, answering their cost-1 checks itself until
+         * Redis would unblock them (see "Blocked clients cost no round trip" in the class comment);
+         * 0 sends every check to Redis. Default {@value RedisBackend#DEFAULT_BLOCKED_KEYS_CACHED}.
+         *
+         * @throws IllegalArgumentException unless from 0 to 1,000,000
+         */
+        public Builder blockedKeysCached(int maxKeys) {
+            if (maxKeys < 0 || maxKeys > 1_000_000) {
+                throw new IllegalArgumentException("Invalid count of blocked keys cached " + maxKeys + ": expected 0 to 1,000,000");
+            }
+            this.blockedKeysCached = maxKeys;
+            return this;
+        }
+
+        /**
+         * Calls to Redis in flight at once, at most: size it to the connection pool (a client this
+         * backend creates has {@value RedisBackend#DEFAULT_MAX_CALLS_IN_FLIGHT} connections per node).
+         * More calls wait for a permit (see {@link #queueTimeout(Duration)}), so that a burst is not
+         * queued inside the client, where the wait would count against each call's timeout and open
+         * the circuit as if Redis were down. Default {@value RedisBackend#DEFAULT_MAX_CALLS_IN_FLIGHT}.
+         *
+         * @throws IllegalArgumentException unless from 1 to 10,000
+         */
+        public Builder maxCallsInFlight(int calls) {
+            if (calls < 1 || calls > 10_000) {
+                throw new IllegalArgumentException("Invalid count of Redis calls in flight " + calls + ": expected 1 to 10,000");
+            }
+            this.maxCallsInFlight = calls;
+            return this;
+        }
+
+        /**
+         * The longest a call waits for a permit ({@link #maxCallsInFlight(int)}) before the limiter's
+         * failure policy answers instead. Such a call never reached Redis and does not count towards
+         * opening the circuit. Its {@link #timeout(Duration) timeout} starts once it holds a permit.
+         * Default: the timeout.
+         *
+         * @throws IllegalArgumentException unless from 0 ms to 60 s
+         */
+        public Builder queueTimeout(Duration wait) {
+            long ms = wait.toMillis();
+            if (ms < 0 || ms > 60_000) {
+                throw new IllegalArgumentException("Invalid Redis queue timeout " + wait + ": expected 0 ms to 60 s");
+            }
+            this.queueTimeoutMs = ms;
+            return this;
+        }
+
+        private long queueTimeoutMs(long timeoutMs) {
+            return queueTimeoutMs >= 0 ? queueTimeoutMs : timeoutMs;
+        }
+
+        /**
          * @throws IllegalArgumentException when neither or both of a URL and a client are given
          */
         public RedisBackend build() {
@@ -677,9 +837,11 @@ public final class RedisBackend implements Backend {
                 throw new IllegalArgumentException("Give a Redis URL or a RedissonClient, exactly one of them");
             }
             if (client != null) {
-                return new RedisBackend(client, false, timeoutMs, testClock, keyPrefix);
+                return new RedisBackend(client, false, timeoutMs, testClock, keyPrefix, blockedKeysCached,
+                        maxCallsInFlight, queueTimeoutMs(timeoutMs));
             }
-            return new RedisBackend(RedisClients.create(RedisUrl.parse(url), timeoutMs), true, timeoutMs, testClock, keyPrefix);
+            return new RedisBackend(RedisClients.create(RedisUrl.parse(url), timeoutMs), true, timeoutMs, testClock, keyPrefix,
+                    blockedKeysCached, maxCallsInFlight, queueTimeoutMs(timeoutMs));
         }
     }
 }

@@ -71,7 +71,7 @@ class RedisFailureTest {
     @Test
     void failOpenLetsRequestsThroughAndRecovers() {
         RedisBackend backend = backend();
-        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build();
+        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).failurePolicy(FailurePolicy.OPEN).build();
         assertThat(limiter.check(rule, client).remaining()).isEqualTo(2);
 
         server.stop();
@@ -130,7 +130,7 @@ class RedisFailureTest {
     @Test
     void aSlowRedisCostsNoMoreThanTheTimeout() {
         RedisBackend backend = backend();
-        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build();
+        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).failurePolicy(FailurePolicy.OPEN).build();
         limiter.check(rule, client); // connected and the script cached
         assertThat(server.command("CLIENT", "PAUSE", "1500", "ALL")).isEqualTo("OK"); // a server that answers nothing for 1.5 s
         RateLimitDecision d = timed(limiter, rule, client);
@@ -140,7 +140,7 @@ class RedisFailureTest {
     @Test
     void eachTimeoutCountsOnceSoTheCircuitOpensAfterTheDocumentedNumber() {
         RedisBackend backend = backend();
-        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build();
+        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).failurePolicy(FailurePolicy.OPEN).build();
         limiter.check(rule, client); // connected and the script cached
         assertThat(server.command("CLIENT", "PAUSE", "3000", "ALL")).isEqualTo("OK");
         for (int i = 1; i < RedisBackend.CIRCUIT_FAILURES; i++) {
@@ -168,7 +168,7 @@ class RedisFailureTest {
     @Test
     void aRefundRedisDoesNotAnswerNeitherHoldsTheRequestNorGoesUncounted() {
         RedisBackend backend = backend();
-        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build();
+        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).failurePolicy(FailurePolicy.OPEN).build();
         Consumption consumption = limiter.acquire(rule, client);
         assertThat(consumption.decision().remaining()).isEqualTo(2);
         assertThat(server.command("CLIENT", "PAUSE", "1500", "ALL")).isEqualTo("OK");
@@ -197,7 +197,7 @@ class RedisFailureTest {
         org.redisson.api.RedissonClient own = org.redisson.Redisson.create(config);
         try {
             RedisBackend backend = RedisBackend.builder().client(own).timeout(TIMEOUT).testClock(clock).build();
-            FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build();
+            FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).failurePolicy(FailurePolicy.OPEN).build();
             RateLimitRule wide = RateLimitRule.ip("retry", "100/min");
             assertThat(limiter.check(wide, client).remaining()).isEqualTo(99);
 
@@ -216,7 +216,7 @@ class RedisFailureTest {
     @Test
     void aResetWhileRedisIsDownReturnsAndAResetAfterwardsForgets() {
         RedisBackend backend = backend();
-        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).build();
+        FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).failurePolicy(FailurePolicy.OPEN).build();
         server.stop();
         limiter.reset(rule, client); // logged, not thrown
         assertThat(backend.failuresCounted()).isEqualTo(1);
