@@ -60,6 +60,11 @@ run "Jersey + @RateLimit, memory"       "http://127.0.0.1:$memory_port/api/limit
 run "servlet + FastLimitFilter, Redis"  "http://127.0.0.1:$redis_http_port/servlet"
 run "Jersey + @RateLimit, Redis"        "http://127.0.0.1:$redis_http_port/api/limited"
 
+# Overload: 256 connections for 30 s against the Redis-backed server; the limits must hold, so the
+# failure policy must not have answered a single check.
+wrk -t2 -c256 -d30s "http://127.0.0.1:$redis_http_port/servlet" | awk '/Requests\/sec/ {print "wrk -c256 -d30s, servlet + FastLimitFilter, Redis: " $2 " req/s"}'
+echo "after it: $(curl -fs "http://127.0.0.1:$redis_http_port/stats")"
+
 # Realistic traffic, every algorithm: one server per backend and algorithm, started in turn.
 clients=fastlimit-bench/many-clients.lua
 real_port=8093

@@ -35,6 +35,7 @@ import java.util.EnumSet;
  *   <li>{@code /servlet} — the same servlet behind {@link FastLimitFilter};</li>
  *   <li>{@code /api/plain} — a Jersey resource without {@code @RateLimit};</li>
  *   <li>{@code /api/limited} — the same resource with {@code @RateLimit};</li>
+ *   <li>{@code /stats} — how many checks the failure policy answered instead of the backend;</li>
  *   <li>{@code /real/servlet} and {@code /api/real} — realistic traffic: a limit of
  *       {@value #REACHABLE_RATE} per client that busy clients reach, the client taken from
  *       {@code X-Forwarded-For} behind one trusted proxy (wrk's {@code many-clients.lua} sends 10,000
@@ -72,6 +73,7 @@ public final class HttpBenchServer {
         context.addServlet(new ServletHolder(new Hello()), "/servlet");
         context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("bench-servlet", UNREACHABLE_RATE))),
                 "/servlet", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new Stats(limiter, behindProxy)), "/stats");
         context.addServlet(new ServletHolder(new Hello()), "/real/servlet");
         context.addFilter(new FilterHolder(new FastLimitFilter(behindProxy, RateLimitRule.ip("bench-real-servlet", REACHABLE_RATE))),
                 "/real/servlet", EnumSet.of(DispatcherType.REQUEST));
@@ -85,6 +87,26 @@ public final class HttpBenchServer {
         server.start();
         System.out.println("HttpBenchServer on http://127.0.0.1:" + port + " with " + limiter.backend().getClass().getSimpleName());
         server.join();
+    }
+
+    /** {@code failure-policy-decisions=N}: checks the failure policy answered instead of the backend. */
+    public static final class Stats extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient FastLimit[] limiters;
+
+        Stats(FastLimit... limiters) {
+            this.limiters = limiters;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            long decisions = 0;
+            for (FastLimit limiter : limiters) {
+                decisions += limiter.failurePolicyDecisions();
+            }
+            response.setContentType("text/plain");
+            response.getWriter().println("failure-policy-decisions=" + decisions);
+        }
     }
 
     /** A constant short answer. */
