@@ -18,6 +18,8 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.servlet.ServletContainer;
@@ -62,7 +64,15 @@ public final class HttpBenchServer {
         FastLimit limiter = FastLimit.fromEnv();
         // the realistic endpoints stand behind one proxy of ours (wrk, on loopback) naming the client
         FastLimit behindProxy = FastLimit.builder().env(System.getenv()).trustedProxies(1).build();
-        Server server = new Server();
+        // BENCH_VIRTUAL_THREADS=true: Jetty runs requests on virtual threads (JDK 21 and later)
+        QueuedThreadPool threads = new QueuedThreadPool();
+        if (Boolean.parseBoolean(System.getenv("BENCH_VIRTUAL_THREADS"))) {
+            if (!VirtualThreads.areSupported()) {
+                throw new IllegalStateException("BENCH_VIRTUAL_THREADS=true needs JDK 21 or later");
+            }
+            threads.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
+        }
+        Server server = new Server(threads);
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(port);
@@ -85,7 +95,8 @@ public final class HttpBenchServer {
         context.addServlet(new ServletHolder(new ServletContainer(realApi)), "/api/real/*");
         server.setHandler(context);
         server.start();
-        System.out.println("HttpBenchServer on http://127.0.0.1:" + port + " with " + limiter.backend().getClass().getSimpleName());
+        System.out.println("HttpBenchServer on http://127.0.0.1:" + port + " with " + limiter.backend().getClass().getSimpleName()
+                + (threads.getVirtualThreadsExecutor() != null ? " on virtual threads" : ""));
         server.join();
     }
 
