@@ -111,6 +111,11 @@ public final class MemoryBackend implements Backend {
 
     /** Separates a key from the rates of a variant (see variantKey); never part of a limiter's key. */
     private static final char VARIANT_MARK = '\u0000';
+    /**
+     * Set once a variant key has been made, and never cleared: until then no new key, refund or reset
+     * pays for building a variant key to look for one (a flood of new keys would, on every request).
+     */
+    private volatile boolean variantsExist;
 
     /** Keys held at most unless {@link Builder#maxKeys(int)} says otherwise. */
     public static final int DEFAULT_MAX_KEYS = 200_000;
@@ -204,7 +209,7 @@ public final class MemoryBackend implements Backend {
                 }
             }
         }
-        if (!isVariant(key)) {
+        if (variantsExist && !isVariant(key)) {
             refund(variantKey(key, null, buckets), buckets, cost); // counted apart, if anywhere
         }
     }
@@ -237,7 +242,7 @@ public final class MemoryBackend implements Backend {
                 }
             }
         }
-        if (!isVariant(key)) {
+        if (variantsExist && !isVariant(key)) {
             reset(variantKey(key, null, buckets));
         }
     }
@@ -310,7 +315,7 @@ public final class MemoryBackend implements Backend {
         for (;;) {
             KeyState state = states.get(key);
             if (state == null) {
-                if (!isVariant(key) && states.containsKey(variantKey(key, bucket, buckets))) {
+                if (variantsExist && !isVariant(key) && states.containsKey(variantKey(key, bucket, buckets))) {
                     // this rate went to the variant while the key held another: it stays counted there
                     return check(variantKey(key, bucket, buckets), bucket, buckets, cost);
                 }
@@ -340,6 +345,7 @@ public final class MemoryBackend implements Backend {
                 if (isVariant(key)) {
                     throw new IllegalArgumentException("Invalid key: it contains a NUL character");
                 }
+                variantsExist = true;
                 return check(variantKey(key, bucket, buckets), bucket, buckets, cost);
             }
             // No room in the budget for what this key needs: make some, holding no monitor (lock order).
