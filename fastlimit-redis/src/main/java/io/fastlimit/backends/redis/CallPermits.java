@@ -17,7 +17,8 @@ final class CallPermits {
     /** Calls that may wait at once; beyond it a call is refused at once, so a flood holds no memory. */
     static final int MAX_WAITING = 10_000;
 
-    private static final CompletableFuture<Void> GRANTED = CompletableFuture.completedFuture(null);
+    /** What {@link #acquire()} answers when a permit was free: already complete, shared. */
+    static final CompletableFuture<Void> GRANTED = CompletableFuture.completedFuture(null);
 
     private final long maxWaitMs;
     private final Object lock = new Object();
@@ -37,12 +38,13 @@ final class CallPermits {
      * when too many calls are waiting already.
      */
     CompletableFuture<Void> acquire() {
-        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        CompletableFuture<Void> waiter;
         synchronized (lock) {
             if (free > 0) {
                 free--;
-                return GRANTED;
+                return GRANTED; // the common case allocates nothing
             }
+            waiter = new CompletableFuture<>();
             if (waiting.size() >= MAX_WAITING) {
                 waiting.removeIf(CompletableFuture::isDone); // those that gave up
                 if (waiting.size() >= MAX_WAITING) {

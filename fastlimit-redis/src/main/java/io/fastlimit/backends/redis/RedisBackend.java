@@ -312,24 +312,34 @@ public final class RedisBackend implements Backend {
         if (circuit.refusesAt(clock.millis())) {
             return CompletableFuture.failedFuture(circuitOpen());
         }
-        return permits.acquire().handle((granted, noPermit) -> {
+        CompletableFuture<Void> permit = permits.acquire();
+        if (permit == CallPermits.GRANTED) {
+            return callReleasing(routingKey, text, sha, keys, args); // a permit was free: no stage to wait on
+        }
+        return permit.handle((granted, noPermit) -> {
             if (noPermit != null) {
                 busyRefusals.increment();
                 return CompletableFuture.<List<Object>>failedFuture(new BackendUnavailableException(
                         "All " + maxCallsInFlight + " Redis calls of this instance were in flight for " + queueTimeoutMs
                                 + " ms; not sent (this instance is busy, Redis may be fine)"));
             }
-            CompletableFuture<List<Object>> call;
-            try {
-                call = callHoldingPermit(routingKey, text, sha, keys, args);
-            } catch (RuntimeException unexpected) {
-                call = CompletableFuture.failedFuture(unexpected);
-            }
-            // released once the call has its outcome; a call timed out may still be in Redisson's
-            // hands a little longer, which only happens while Redis itself is slow
-            call.whenComplete((reply, error) -> permits.release());
-            return call;
+            return callReleasing(routingKey, text, sha, keys, args);
         }).thenCompose(call -> call);
+    }
+
+    /** The call, made holding a permit, which is given back once the call has its outcome. */
+    private CompletableFuture<List<Object>> callReleasing(String routingKey, String text, String sha, List<Object> keys,
+                                                          Object[] args) {
+        CompletableFuture<List<Object>> call;
+        try {
+            call = callHoldingPermit(routingKey, text, sha, keys, args);
+        } catch (RuntimeException unexpected) {
+            call = CompletableFuture.failedFuture(unexpected);
+        }
+        // a call timed out may still be in Redisson's hands a little longer, which only happens while
+        // Redis itself is slow
+        call.whenComplete((reply, error) -> permits.release());
+        return call;
     }
 
     private BackendUnavailableException circuitOpen() {
