@@ -122,6 +122,8 @@ public final class RedisBackend implements Backend {
     private final CallPermits permits;
     /** Calls that found no permit in time: this instance was busy, not Redis. */
     private final LongAdder busyRefusals = new LongAdder();
+    /** Joins the calls that find no permit free into batches; null when batching is off. */
+    private final CommandBatcher batcher;
     /** The key suffixes and script arguments of each bucket list seen, worked out once. */
     private final ConcurrentHashMap<List<BucketConfig>, Buckets> compiled = new ConcurrentHashMap<>();
     /** The same for single buckets, so the common check builds no list to look itself up. */
@@ -140,7 +142,7 @@ public final class RedisBackend implements Backend {
     private final String ownBucketKeys;
 
     private RedisBackend(RedissonClient client, boolean ownsClient, long timeoutMs, Clock testClock, String keyPrefix,
-                         int blockedKeysCached, int maxCallsInFlight, long queueTimeoutMs) {
+                         int blockedKeysCached, int maxCallsInFlight, long queueTimeoutMs, boolean batching) {
         this.client = client;
         this.maxCallsInFlight = maxCallsInFlight;
         this.queueTimeoutMs = queueTimeoutMs;
@@ -155,6 +157,8 @@ public final class RedisBackend implements Backend {
         this.timeoutMs = timeoutMs;
         this.testClock = testClock;
         this.clock = testClock != null ? testClock : Clock.systemUTC();
+        this.batcher = batching ? new CommandBatcher(client, script, permits, circuit, clock, timeoutMs,
+                CommandBatcher.DEFAULT_MAX_BATCH_SIZE, this::callReleasing, this::busy, this::circuitOpen) : null;
     }
 
     /**
@@ -163,7 +167,7 @@ public final class RedisBackend implements Backend {
      */
     public RedisBackend(RedissonClient client) {
         this(Objects.requireNonNull(client, "client"), false, DEFAULT_TIMEOUT_MS, null, DEFAULT_KEY_PREFIX,
-                DEFAULT_BLOCKED_KEYS_CACHED, DEFAULT_MAX_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT_MS);
+                DEFAULT_BLOCKED_KEYS_CACHED, DEFAULT_MAX_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT_MS, true);
     }
 
     /**
@@ -312,16 +316,16 @@ public final class RedisBackend implements Backend {
         if (circuit.refusesAt(clock.millis())) {
             return CompletableFuture.failedFuture(circuitOpen());
         }
+        if (batcher != null) {
+            return batcher.submit(routingKey, text, sha, keys, args); // at once when a permit is free, else in the next batch
+        }
         CompletableFuture<Void> permit = permits.acquire();
         if (permit == CallPermits.GRANTED) {
             return callReleasing(routingKey, text, sha, keys, args); // a permit was free: no stage to wait on
         }
         return permit.handle((granted, noPermit) -> {
             if (noPermit != null) {
-                busyRefusals.increment();
-                return CompletableFuture.<List<Object>>failedFuture(new BackendUnavailableException(
-                        "All " + maxCallsInFlight + " Redis calls of this instance were in flight for " + queueTimeoutMs
-                                + " ms; not sent (this instance is busy, Redis may be fine)"));
+                return CompletableFuture.<List<Object>>failedFuture(busy());
             }
             return callReleasing(routingKey, text, sha, keys, args);
         }).thenCompose(call -> call);
@@ -340,6 +344,13 @@ public final class RedisBackend implements Backend {
         // Redis itself is slow
         call.whenComplete((reply, error) -> permits.release());
         return call;
+    }
+
+    /** The failure of a call that found no permit in time, counted as a busy refusal. */
+    private BackendUnavailableException busy() {
+        busyRefusals.increment();
+        return new BackendUnavailableException("All " + maxCallsInFlight + " Redis calls of this instance were in flight for "
+                + queueTimeoutMs + " ms; not sent (this instance is busy, Redis may be fine)");
     }
 
     private BackendUnavailableException circuitOpen() {
@@ -590,6 +601,21 @@ public final class RedisBackend implements Backend {
         return busyRefusals.sum();
     }
 
+    /** Calls the batcher sent on their own (0 when batching is off). */
+    long callsSentAlone() {
+        return batcher == null ? 0 : batcher.sentAlone();
+    }
+
+    /** Batches of calls sent, each one pipeline. */
+    long batchesSent() {
+        return batcher == null ? 0 : batcher.batchesSent();
+    }
+
+    /** Calls sent in batches. */
+    long callsBatched() {
+        return batcher == null ? 0 : batcher.callsBatched();
+    }
+
     /** Permits of calls to Redis not held now. */
     int freeCallPermits() {
         return permits.free();
@@ -716,6 +742,7 @@ public final class RedisBackend implements Backend {
         private int maxCallsInFlight = DEFAULT_MAX_CALLS_IN_FLIGHT;
         /** Unset: the timeout's. */
         private long queueTimeoutMs = -1;
+        private boolean batching = true;
 
         private Builder() {
         }
@@ -835,6 +862,17 @@ public final class RedisBackend implements Backend {
             return this;
         }
 
+        /**
+         * Whether calls that find every permit ({@link #maxCallsInFlight(int)}) taken wait together and
+         * go to Redis as one pipeline once a permit is free, instead of one by one. A call that finds a
+         * permit free is sent at once either way. Batching changes no answer, only how many writes and
+         * reads carry them; it needs Redisson's batches, which every Redis set-up offers. Default on.
+         */
+        public Builder batching(boolean batching) {
+            this.batching = batching;
+            return this;
+        }
+
         private long queueTimeoutMs(long timeoutMs) {
             return queueTimeoutMs >= 0 ? queueTimeoutMs : timeoutMs;
         }
@@ -848,10 +886,10 @@ public final class RedisBackend implements Backend {
             }
             if (client != null) {
                 return new RedisBackend(client, false, timeoutMs, testClock, keyPrefix, blockedKeysCached,
-                        maxCallsInFlight, queueTimeoutMs(timeoutMs));
+                        maxCallsInFlight, queueTimeoutMs(timeoutMs), batching);
             }
             return new RedisBackend(RedisClients.create(RedisUrl.parse(url), timeoutMs), true, timeoutMs, testClock, keyPrefix,
-                    blockedKeysCached, maxCallsInFlight, queueTimeoutMs(timeoutMs));
+                    blockedKeysCached, maxCallsInFlight, queueTimeoutMs(timeoutMs), batching);
         }
     }
 }
