@@ -66,8 +66,16 @@ import java.util.concurrent.atomic.LongAdder;
  * not seen, so this one keeps blocking until the time Redis gave, at most. At most
  * {@link Builder#blockedKeysCached(int)} keys are remembered.
  *
+ * <h2>Concurrent checks travel together</h2>
+ * A check that finds a call in flight free ({@link Builder#maxCallsInFlight(int)}) is sent at once, on
+ * its own. Checks that find them all taken join the next batch, which goes to Redis as one pipeline
+ * as soon as a call ends, taking its place: one write and one read for up to 128 checks, each still
+ * its own atomic script, so no answer changes. A batch counts as one call for the permits, the
+ * timeout (from its sending) and the circuit (one outcome). See {@link CommandBatcher};
+ * {@link Builder#batching(boolean)} turns it off.
+ *
  * <h2>When Redis fails</h2>
- * At most {@link Builder#maxCallsInFlight(int)} calls are in flight; more wait for a permit, at most
+ * At most {@link Builder#maxCallsInFlight(int)} calls (or batches) are in flight; more wait for a permit, at most
  * {@link Builder#queueTimeout(Duration)}, and one that gets none goes to the failure policy without
  * counting as a Redis failure: a busy instance is not a dead Redis. Holding a permit,
  * a call waits at most {@link Builder#timeout(Duration) timeout} (default 250 ms) and is never
@@ -833,7 +841,9 @@ public final class RedisBackend implements Backend {
          * backend creates has {@value RedisBackend#DEFAULT_MAX_CALLS_IN_FLIGHT} connections per node).
          * More calls wait for a permit (see {@link #queueTimeout(Duration)}), so that a burst is not
          * queued inside the client, where the wait would count against each call's timeout and open
-         * the circuit as if Redis were down. Default {@value RedisBackend#DEFAULT_MAX_CALLS_IN_FLIGHT}.
+         * the circuit as if Redis were down. With {@link #batching(boolean) batching}, the calls that
+         * wait go together, in one batch that takes one permit. Default
+         * {@value RedisBackend#DEFAULT_MAX_CALLS_IN_FLIGHT}.
          *
          * @throws IllegalArgumentException unless from 1 to 10,000
          */
