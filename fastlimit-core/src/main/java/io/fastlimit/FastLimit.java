@@ -451,14 +451,15 @@ public final class FastLimit implements AutoCloseable {
     private Consumption decide(BoundRule bound, ScopeBinding scope, String id) {
         String key = scope.key(id);
         boolean listening = events.listening();
-        long startNanos = listening ? System.nanoTime() : 0; // timed only for listeners
+        boolean timed = listening && events.timing(); // the clock is read only for a listener that asks
+        long startNanos = timed ? System.nanoTime() : 0;
         BackendResult result;
         try {
             result = scope.single != null
                     ? backend.checkAndIncrement(key, scope.single, bound.cost)
                     : backend.checkAndIncrement(key, scope.buckets, bound.cost);
         } catch (RuntimeException e) {
-            long backendNanos = listening ? System.nanoTime() - startNanos : 0;
+            long backendNanos = timed ? System.nanoTime() - startNanos : -1;
             BackendFailureHandler.Answer answer = failures.onCheckFailure(key, scope.buckets, bound.cost, e);
             Consumption decided = answer == null ? Consumption.nothing()
                     : consumption(bound, scope, key, answer.result(), answer.consumedFrom());
@@ -472,7 +473,7 @@ public final class FastLimit implements AutoCloseable {
         if (!listening) {
             return consumption(bound, scope, key, result, backend);
         }
-        long backendNanos = System.nanoTime() - startNanos;
+        long backendNanos = timed ? System.nanoTime() - startNanos : -1;
         Consumption decided = consumption(bound, scope, key, result, backend);
         events.decided(bound.rule.name(), scope.scope, key, decided.decision(), bound.cost, backendNanos, null);
         return decided;

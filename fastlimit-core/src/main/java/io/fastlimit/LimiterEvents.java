@@ -36,6 +36,8 @@ final class LimiterEvents implements CircuitBreakingBackend.CircuitListener {
     private final Object writeLock = new Object();
     /** Replaced, never changed in place: readers take it once and iterate their copy. */
     private volatile RateLimitListener[] listeners = NONE;
+    /** Whether a registered listener wants backend calls timed; written with {@link #listeners}. */
+    private volatile boolean timing;
     private final String backendName;
     private final Clock clock;
     private final LogThrottle failedListenerLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
@@ -56,6 +58,7 @@ final class LimiterEvents implements CircuitBreakingBackend.CircuitListener {
             RateLimitListener[] old = listeners;
             RateLimitListener[] grown = java.util.Arrays.copyOf(old, old.length + 1);
             grown[old.length] = listener;
+            timing = anyTimes(grown);
             listeners = grown;
         }
     }
@@ -68,12 +71,27 @@ final class LimiterEvents implements CircuitBreakingBackend.CircuitListener {
                     RateLimitListener[] shrunk = new RateLimitListener[old.length - 1];
                     System.arraycopy(old, 0, shrunk, 0, i);
                     System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
+                    timing = anyTimes(shrunk);
                     listeners = shrunk.length == 0 ? NONE : shrunk;
                     return true;
                 }
             }
             return false;
         }
+    }
+
+    /** Whether backend calls should be timed for the listeners: asked only once {@link #listening()} said yes. */
+    boolean timing() {
+        return timing;
+    }
+
+    private static boolean anyTimes(RateLimitListener[] listeners) {
+        for (RateLimitListener listener : listeners) {
+            if (listener.timesBackend()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     List<RateLimitListener> all() {

@@ -52,12 +52,33 @@ class ListenerTest {
         assertThat(first.limit()).isEqualTo(2);
         assertThat(first.remaining()).isEqualTo(1);
         assertThat(first.cost()).isEqualTo(1);
-        assertThat(first.backendNanos()).isNotNegative();
+        assertThat(first.backendNanos()).as("no listener asked for timing").isEqualTo(-1);
         assertThat(first.failurePolicy()).isNull();
         assertThat(first.key()).isEqualTo("fastlimit:api:ip:{203.0.113.7}");
         DecisionEvent blocked = recorder.decisions.get(2);
         assertThat(blocked.remaining()).isZero();
         assertThat(blocked.retryAfterMs()).isPositive();
+    }
+
+    @Test
+    void backendCallsAreTimedOnlyForAListenerThatAsks() {
+        Recorder untimed = new Recorder();
+        Recorder timed = new Recorder() {
+            @Override
+            public boolean timesBackend() {
+                return true;
+            }
+        };
+        try (FastLimit limiter = FastLimit.builder().clock(clock).listener(untimed).build()) {
+            limiter.check(rule, anonymous);
+            limiter.addListener(timed);
+            limiter.check(rule, anonymous);
+            limiter.removeListener(timed);
+            limiter.check(rule, anonymous);
+        }
+        assertThat(untimed.decisions).extracting(DecisionEvent::backendNanos)
+                .satisfiesExactly(n -> assertThat(n).isEqualTo(-1), n -> assertThat(n).isNotNegative(),
+                        n -> assertThat(n).isEqualTo(-1));
     }
 
     @Test
@@ -186,7 +207,7 @@ class ListenerTest {
     }
 
     /** Every event, in order. */
-    static final class Recorder implements RateLimitListener {
+    static class Recorder implements RateLimitListener {
         final List<DecisionEvent> decisions = Collections.synchronizedList(new ArrayList<>());
         final List<FailurePolicyEvent> failures = Collections.synchronizedList(new ArrayList<>());
         final List<CircuitEvent> circuits = Collections.synchronizedList(new ArrayList<>());

@@ -18,7 +18,8 @@ import io.fastlimit.rules.Scope;
  * @param retryAfterMs  when blocked, the wait until a request of the same cost would pass; else 0
  * @param cost          units the request asked for
  * @param backendNanos  how long the backend's call took, failed calls included, in nanoseconds;
- *                      -1 when the backend was not called (exempt)
+ *                      -1 when the backend was not called (exempt) or no listener asked for it
+ *                      ({@link RateLimitListener#timesBackend()})
  * @param failurePolicy the policy that answered because the backend failed, or {@code null} when
  *                      the backend decided
  * @param key           the bucket's key, {@code <prefix>:<rule>:<scope>:{<id>}}, or {@code null} for

@@ -22,6 +22,15 @@ package io.fastlimit.event;
  */
 public interface RateLimitListener {
 
+    /**
+     * Whether this listener wants {@link DecisionEvent#backendNanos()} measured. Timing a call reads
+     * the clock twice per check, so the limiter does it only while a registered listener says yes
+     * (read when the listener is added); otherwise the events carry -1. Default {@code false}.
+     */
+    default boolean timesBackend() {
+        return false;
+    }
+
     /** One bucket was consulted for a request, or the request was exempt. */
     default void onDecision(DecisionEvent event) {
     }

@@ -58,6 +58,12 @@ final class MeterListener implements RateLimitListener {
                 .register(registry);
     }
 
+    /** The backend timer needs the calls timed. */
+    @Override
+    public boolean timesBackend() {
+        return true;
+    }
+
     @Override
     public void onDecision(DecisionEvent event) {
         String rule = boundedRule(event.ruleName());
