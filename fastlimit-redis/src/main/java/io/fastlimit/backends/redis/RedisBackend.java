@@ -3,6 +3,7 @@ package io.fastlimit.backends.redis;
 import io.fastlimit.backends.Backend;
 import io.fastlimit.backends.BackendResult;
 import io.fastlimit.backends.BackendUnavailableException;
+import io.fastlimit.backends.CircuitBreakingBackend;
 import io.fastlimit.rules.BucketConfig;
 import org.redisson.api.RFuture;
 import org.redisson.api.RKeys;
@@ -87,7 +88,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>This class is thread-safe.
  */
-public final class RedisBackend implements Backend {
+public final class RedisBackend implements CircuitBreakingBackend {
 
 
     private static final System.Logger LOG = System.getLogger(RedisBackend.class.getName());
@@ -110,6 +111,10 @@ public final class RedisBackend implements Backend {
     private static final String SCRIPT_SHA = sha1(SCRIPT);
     private static final String REFUND_SCRIPT = loadScript("clock.lua") + loadScript("refund.lua");
     private static final String REFUND_SCRIPT_SHA = sha1(REFUND_SCRIPT);
+
+    /** Reads buckets as the check script does, writing nothing. */
+    private static final String PEEK_SCRIPT = loadScript("clock.lua") + loadScript("peek.lua");
+    private static final String PEEK_SCRIPT_SHA = sha1(PEEK_SCRIPT);
 
     private static final String RESET_SCRIPT = loadScript("reset.lua");
     private static final String RESET_SCRIPT_SHA = sha1(RESET_SCRIPT);
@@ -595,8 +600,34 @@ public final class RedisBackend implements Backend {
     }
 
     /** Whether calls currently fail at once because Redis kept failing. */
+    @Override
     public boolean isCircuitOpen() {
         return circuit.isOpen();
+    }
+
+    @Override
+    public void addCircuitListener(CircuitListener listener) {
+        circuit.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeCircuitListener(CircuitListener listener) {
+        circuit.removeListener(listener);
+    }
+
+    /**
+     * Reads {@code key}'s buckets without writing anything (see {@link Backend#peek}): one run of
+     * the read-only {@code peek.lua}, on the server's clock, under the same permits, timeout and
+     * circuit as a check.
+     *
+     * @throws BackendUnavailableException when Redis fails or does not answer in time
+     */
+    @Override
+    public BackendResult peek(String key, List<BucketConfig> buckets) {
+        String base = hashTagged(key);
+        Buckets compiledBuckets = compiled(buckets);
+        return await(call(base, PEEK_SCRIPT, PEEK_SCRIPT_SHA, compiledBuckets.keys(base),
+                compiledBuckets.arguments(1, testClockMillis())).thenApply(RedisBackend::toResult));
     }
 
     /** Keys whose block this backend currently remembers (some may have expired, not yet dropped). */
