@@ -82,9 +82,11 @@ public class RedisCheckBenchmark {
     /** Checks one asynchronous caller keeps in flight, as a non-blocking server would. */
     static final int ASYNC_IN_FLIGHT = 64;
 
-    private RedissonClient client;
-    private IntPredicate check;
-    private IntFunction<CompletionStage<Boolean>> checkAsync;
+    RedissonClient client;
+    /** The keys' prefix: another for each limiter when several share the server. */
+    String keyPrefix = "bench";
+    IntPredicate check;
+    IntFunction<CompletionStage<Boolean>> checkAsync;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -99,10 +101,12 @@ public class RedisCheckBenchmark {
                 .setConnectionPoolSize(64).setConnectionMinimumIdleSize(64)
                 .setTimeout(5_000).setRetryAttempts(0);
         client = Redisson.create(config);
-        client.getKeys().flushall();
+        if (keyPrefix.equals("bench")) {
+            client.getKeys().flushall(); // alone on the server; RedisCheckCost sets several limiters up side by side
+        }
         String[] keys = new String[KEYS];
         for (int i = 0; i < KEYS; i++) {
-            keys[i] = "bench:api:ip:{10.0." + (i >>> 8) + "." + (i & 0xff) + "}";
+            keys[i] = keyPrefix + ":api:ip:{10.0." + (i >>> 8) + "." + (i & 0xff) + "}";
         }
         check = create(keys);
         for (int i = 0; i < KEYS; i++) {

@@ -40,11 +40,14 @@ import java.util.function.Supplier;
  *       gets none in time fails every call in it as <em>busy</em>, never reaching Redis and never
  *       counting for the circuit (this instance was busy, Redis may be fine).</li>
  *   <li><b>One gate for all nodes.</b> On a cluster, Redisson splits each batch by node and writes
- *       every part at once, each on a connection of its node. The permit is shared by all nodes rather than held per node: mapping a
- *       key to its node is not in Redisson's public API (its slot is, but not the slot's current
- *       owner), and the permits bound what this instance has outstanding in all, as before. The cost
- *       is that a slow node holds a permit for the other nodes' part of a batch too; it holds it no
- *       longer than the timeout.</li>
+ *       every part at once, each on a connection of its node. The permits are shared by all nodes
+ *       rather than held per node: mapping a key to its node is not in Redisson's public API (its
+ *       slot is, but not the slot's current owner), and the permits bound what this instance has
+ *       outstanding in all, as before. The cost is that a slow node holds a permit for the other
+ *       nodes' part of a batch too; it holds it no longer than the timeout.</li>
+ *   <li><b>A permit comes back with the replies</b>, not once the batch is written: Redisson's batch
+ *       answers when the replies are in and does not expose the end of the write. Holding the permit
+ *       for the round trip is also what keeps the next batch filling meanwhile.</li>
  *   <li><b>At most {@code maxBatchSize} calls per batch.</b> A full batch stops taking calls, and the
  *       next one opens behind it with a permit of its own, so no call waits on an arbitrarily large
  *       batch, and a batch's replies fit in a few socket reads.</li>

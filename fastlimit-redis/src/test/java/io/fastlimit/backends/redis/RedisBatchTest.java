@@ -153,6 +153,32 @@ class RedisBatchTest {
     }
 
     @Test
+    void anErrorRedisGivesOneCallOfABatchFailsThatCallOnlyAndCountsOnce() throws Exception {
+        backend = onePermit(Duration.ofSeconds(10));
+        List<BucketConfig> buckets = buckets("10/min", Algorithm.FIXED_WINDOW);
+        backend.checkAndIncrement("warm:rule:ip:{0}", buckets, 1);
+        // a string where the script expects its hash: Redis answers that check with WRONGTYPE
+        redis.server().command("SET", "broken:rule:ip:{9}:10/60000ms:fixed", "not a bucket");
+        pause(300);
+
+        CompletableFuture<BackendResult> first = backend.checkAndIncrementAsync("fine:rule:ip:{0}", buckets, 1)
+                .toCompletableFuture();
+        List<CompletableFuture<BackendResult>> fine = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            fine.add(backend.checkAndIncrementAsync("fine:rule:ip:{" + i + "}", buckets, 1).toCompletableFuture());
+        }
+        CompletableFuture<BackendResult> broken = backend.checkAndIncrementAsync("broken:rule:ip:{9}", buckets, 1)
+                .toCompletableFuture();
+
+        assertThat(first.get(30, TimeUnit.SECONDS).remaining()).isEqualTo(9);
+        assertThat(joinAll(fine)).allSatisfy(result -> assertThat(result.remaining()).isEqualTo(9));
+        assertThatThrownBy(broken::join).hasCauseInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("WRONGTYPE");
+        assertThat(backend.batchesSent()).isEqualTo(1);
+        assertThat(backend.failuresCounted()).as("the batch, once").isEqualTo(1);
+    }
+
+    @Test
     @ExtendWith(QuietLogs.class) // Redisson's warnings about the timed-out batch
     void aBatchRedisDoesNotAnswerFailsEveryCallInItAndCountsOnce() throws Exception {
         backend = onePermit(Duration.ofMillis(200));
