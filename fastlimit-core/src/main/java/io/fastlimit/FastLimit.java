@@ -449,9 +449,26 @@ public final class FastLimit implements AutoCloseable {
     }
 
     private Consumption decide(BoundRule bound, ScopeBinding scope, String id) {
+        if (events.listening()) {
+            return decideTellingListeners(bound, scope, id); // apart, so this path stays as small as it was
+        }
         String key = scope.key(id);
-        boolean listening = events.listening();
-        boolean timed = listening && events.timing(); // the clock is read only for a listener that asks
+        BackendResult result;
+        try {
+            result = scope.single != null
+                    ? backend.checkAndIncrement(key, scope.single, bound.cost)
+                    : backend.checkAndIncrement(key, scope.buckets, bound.cost);
+        } catch (RuntimeException e) {
+            BackendFailureHandler.Answer answer = failures.onCheckFailure(key, scope.buckets, bound.cost, e);
+            return answer == null ? Consumption.nothing() : consumption(bound, scope, key, answer.result(), answer.consumedFrom());
+        }
+        return consumption(bound, scope, key, result, backend);
+    }
+
+    /** {@link #decide}, telling the listeners what was decided, and timing the backend for those that ask. */
+    private Consumption decideTellingListeners(BoundRule bound, ScopeBinding scope, String id) {
+        String key = scope.key(id);
+        boolean timed = events.timing(); // the clock is read only for a listener that asks
         long startNanos = timed ? System.nanoTime() : 0;
         BackendResult result;
         try {
@@ -463,15 +480,9 @@ public final class FastLimit implements AutoCloseable {
             BackendFailureHandler.Answer answer = failures.onCheckFailure(key, scope.buckets, bound.cost, e);
             Consumption decided = answer == null ? Consumption.nothing()
                     : consumption(bound, scope, key, answer.result(), answer.consumedFrom());
-            if (listening) {
-                events.failurePolicyAnswered(bound.rule.name(), scope.scope, failurePolicy, e);
-                events.decided(bound.rule.name(), scope.scope, key, decided.decision(), bound.cost, backendNanos,
-                        failurePolicy);
-            }
+            events.failurePolicyAnswered(bound.rule.name(), scope.scope, failurePolicy, e);
+            events.decided(bound.rule.name(), scope.scope, key, decided.decision(), bound.cost, backendNanos, failurePolicy);
             return decided;
-        }
-        if (!listening) {
-            return consumption(bound, scope, key, result, backend);
         }
         long backendNanos = timed ? System.nanoTime() - startNanos : -1;
         Consumption decided = consumption(bound, scope, key, result, backend);

@@ -11,6 +11,7 @@ import io.fastlimit.rules.Scope;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -56,7 +57,7 @@ final class LimiterEvents implements CircuitBreakingBackend.CircuitListener {
         Objects.requireNonNull(listener, "listener");
         synchronized (writeLock) {
             RateLimitListener[] old = listeners;
-            RateLimitListener[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+            RateLimitListener[] grown = Arrays.copyOf(old, old.length + 1);
             grown[old.length] = listener;
             timing = anyTimes(grown);
             listeners = grown;
