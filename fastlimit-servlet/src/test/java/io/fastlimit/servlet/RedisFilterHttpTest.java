@@ -8,10 +8,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import io.fastlimit.rules.RateLimitRule;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The HTTP suite against a real redis-server that the test starts, its scripts driven by the test's clock. */
+/** The HTTP suite against a real redis-server that the test starts, its scripts driven by the test's clock, on Jetty ({@link TomcatRedisFilterHttpTest}: on Tomcat). */
 class RedisFilterHttpTest extends AbstractFilterHttpTest {
 
     @RegisterExtension
@@ -41,12 +40,8 @@ class RedisFilterHttpTest extends AbstractFilterHttpTest {
     void aStrictFilterBehindAGenerousOneKeepsBlocking() throws Exception {
         RedisBackend backend = RedisBackend.builder().client(connection.client()).testClock(clock).build();
         FastLimit limiter = FastLimit.builder().clock(clock).backend(backend).build();
-        TestServer server = serve(context -> {
-            context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("everything", "100/min"))),
-                    "/*", TestServer.ALL_DISPATCHES);
-            context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("signin", "1/min"))),
-                    "/login", TestServer.ALL_DISPATCHES);
-        });
+        TestContainer server = serve(TestFilter.everywhere(new FastLimitFilter(limiter, RateLimitRule.ip("everything", "100/min"))),
+                TestFilter.on("/login", new FastLimitFilter(limiter, RateLimitRule.ip("signin", "1/min"))));
 
         server.request().get("/login").then().statusCode(200);
         for (int i = 0; i < 20; i++) {
