@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -22,11 +23,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * fastlimit for a Spring Boot application: a {@link FastLimit} bean configured by the
- * {@code fastlimit.*} properties ({@link FastLimitProperties}), and a servlet filter for each rule of
- * {@code fastlimit.rules}.
+ * {@code fastlimit.*} properties ({@link FastLimitProperties}), a servlet filter for each rule of
+ * {@code fastlimit.rules}, and in a Spring MVC application the {@link RateLimit} annotation on handler methods.
  *
  * <ul>
  *   <li>The counters live in Redis when {@code fastlimit.redis-url} is set (with {@code fastlimit-redis}
@@ -77,6 +80,28 @@ public class FastLimitAutoConfiguration {
     @ConditionalOnClass({FastLimitFilter.class, FilterRegistrationBean.class})
     @Import(FastLimitFilterRegistrar.class)
     static class ServletFilters {
+    }
+
+    /** {@link RateLimit} on the handler methods of a Spring MVC application. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(WebMvcConfigurer.class)
+    static class SpringMvcAnnotations {
+
+        @Bean
+        RateLimitInterceptor fastLimitRateLimitInterceptor(FastLimit limiter, ApplicationContext context) {
+            return new RateLimitInterceptor(limiter, context);
+        }
+
+        @Bean
+        WebMvcConfigurer fastLimitWebMvcConfigurer(RateLimitInterceptor interceptor) {
+            return new WebMvcConfigurer() {
+                @Override
+                public void addInterceptors(InterceptorRegistry registry) {
+                    registry.addInterceptor(interceptor);
+                }
+            };
+        }
     }
 
     /** Matches when neither {@code fastlimit.redis-url} nor {@code FASTLIMIT_REDIS_URL} is set. */

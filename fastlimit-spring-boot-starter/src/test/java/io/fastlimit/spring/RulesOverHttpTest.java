@@ -17,7 +17,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 /** Rules declared in properties only, over HTTP, in a real Spring Boot application on Tomcat. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = {TestApplication.class, RulesOverHttpTest.Keys.class}, properties = {
         "fastlimit.key-prefix=http",
         "fastlimit.headers=x-ratelimit",
         "fastlimit.rules[0].name=hello",
