@@ -3,6 +3,8 @@ package io.fastlimit.spring;
 import io.fastlimit.FastLimit;
 import io.fastlimit.backends.Backend;
 import io.fastlimit.backends.redis.RedisBackend;
+import io.fastlimit.micrometer.FastLimitMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.fastlimit.servlet.FastLimitFilter;
 import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,7 +31,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /**
  * fastlimit for a Spring Boot application: a {@link FastLimit} bean configured by the
  * {@code fastlimit.*} properties ({@link FastLimitProperties}), a servlet filter for each rule of
- * {@code fastlimit.rules}, and in a Spring MVC application the {@link RateLimit} annotation on handler methods.
+ * {@code fastlimit.rules}, in a Spring MVC application the {@link RateLimit} annotation on handler methods,
+ * and with {@code fastlimit-micrometer} the limiter's meters in the application's {@code MeterRegistry}.
  *
  * <ul>
  *   <li>The counters live in Redis when {@code fastlimit.redis-url} is set (with {@code fastlimit-redis}
@@ -80,6 +83,23 @@ public class FastLimitAutoConfiguration {
     @ConditionalOnClass({FastLimitFilter.class, FilterRegistrationBean.class})
     @Import(FastLimitFilterRegistrar.class)
     static class ServletFilters {
+    }
+
+    /**
+     * The limiter's Micrometer meters ({@code fastlimit.decisions} and others), bound to the
+     * application's {@link MeterRegistry} (its primary one, when it has several), with
+     * {@code fastlimit-micrometer}; {@code fastlimit.metrics.enabled=false} leaves them out.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({FastLimitMetrics.class, MeterRegistry.class})
+    @ConditionalOnBooleanProperty(name = "fastlimit.metrics.enabled", matchIfMissing = true)
+    static class Meters {
+
+        @Bean(destroyMethod = "close")
+        LimiterMeters fastLimitMeters(FastLimit limiter, ObjectProvider<MeterRegistry> registry) {
+            MeterRegistry target = registry.getIfUnique();
+            return new LimiterMeters(target == null ? null : FastLimitMetrics.bindTo(target, limiter));
+        }
     }
 
     /** {@link RateLimit} on the handler methods of a Spring MVC application. */

@@ -71,6 +71,24 @@ public class FastLimitProperties {
     /** The rules, each a FastLimitFilter on its URL patterns, in this order unless an order says otherwise. */
     private List<Rule> rules = new ArrayList<>();
 
+    /** The limiter's Micrometer meters. */
+    private final Metrics metrics = new Metrics();
+
+    /** The limiter's meters, bound when fastlimit-micrometer and a MeterRegistry bean are there. */
+    public static class Metrics {
+
+        /** Whether to bind the limiter's meters (fastlimit.decisions and others) to the application's MeterRegistry. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
     /** One rule and the requests it applies to. */
     public static class Rule {
 
@@ -288,6 +306,10 @@ public class FastLimitProperties {
 
     public void setFailurePolicy(String failurePolicy) {
         this.failurePolicy = failurePolicy;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
     }
 
     public List<Rule> getRules() {
