@@ -83,7 +83,7 @@ final class LimiterSettings {
     }
 
     /** The settings of {@code properties} under the names of {@link FastLimitSettings}. */
-    private static Map<String, String> byName(FastLimitProperties properties) {
+    static Map<String, String> byName(FastLimitProperties properties) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put(FastLimitSettings.REDIS_URL, properties.getRedisUrl());
         settings.put(FastLimitSettings.ALGORITHM, properties.getAlgorithm());

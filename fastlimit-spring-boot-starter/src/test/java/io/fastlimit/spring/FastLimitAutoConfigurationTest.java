@@ -124,6 +124,12 @@ class FastLimitAutoConfigurationTest {
     }
 
     @Test
+    void everySettingOfTheCoreHasItsProperty() {
+        assertThat(LimiterSettings.byName(new FastLimitProperties()).keySet())
+                .containsExactlyInAnyOrderElementsOf(io.fastlimit.FastLimitSettings.NAMES);
+    }
+
+    @Test
     void aSettingLeftOutFallsBackToItsVariable() {
         web.withPropertyValues("FASTLIMIT_KEY_PREFIX=from-env").run(context ->
                 assertThat(context.getBean(FastLimit.class).keyPrefix()).isEqualTo("from-env"));
