@@ -26,8 +26,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -42,17 +42,23 @@ import java.util.stream.Stream;
  *   <li>{@link Tomcat#addWebapp} adds the JSP servlet and scans the class path for TLDs: both are turned off,
  *       as neither the tests nor the filter need them;</li>
  *   <li>stopping a context looks for ThreadLocal and RMI leaks, which needs {@code --add-opens} and warns
- *       without it: turned off.</li>
+ *       without it: turned off; and for threads the webapp started, which the tests' shared clients start
+ *       (see {@link #LEAK_WARNINGS}).</li>
  * </ul>
  */
 final class TomcatServer extends TestContainer {
 
+    /**
+     * Tomcat warns, when a webapp stops, of every thread that a request of the webapp started and that
+     * outlives it. The tests share one Redis client (and the JDK its one CompletableFuture timer) across
+     * many short-lived webapps, so threads the client starts lazily, such as when it reconnects during a
+     * request, are taken for the webapp's: those warnings are held back here. Kept in a field, as
+     * java.util.logging forgets the level of a logger nobody holds.
+     */
+    private static final Logger LEAK_WARNINGS = Logger.getLogger("org.apache.catalina.loader.WebappClassLoaderBase");
+
     static {
-        // The JDK starts the one timer thread of CompletableFuture on first use, keeping the context class
-        // loader of the thread that used it. Started by a request to a webapp (the Redis backend times its
-        // calls out with it), it keeps that webapp's loader, and Tomcat warns of a leak when the webapp
-        // stops: start it here, outside any webapp.
-        CompletableFuture.delayedExecutor(0, TimeUnit.MILLISECONDS).execute(() -> { });
+        LEAK_WARNINGS.setLevel(Level.SEVERE);
     }
 
     private final Tomcat tomcat;

@@ -1,6 +1,7 @@
 package io.fastlimit.spring;
 
 import io.fastlimit.FastLimit;
+import io.fastlimit.backends.Backend;
 import io.fastlimit.backends.redis.RedisBackend;
 import io.fastlimit.testing.redis.RedisExtension;
 import io.restassured.RestAssured;
@@ -9,13 +10,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A Spring Boot application on Tomcat whose rule counts in a real redis-server, over HTTP. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = TestApplication.class, properties = {
+/**
+ * A Spring Boot application on Tomcat whose rule counts in a real redis-server, over HTTP, through a
+ * {@code Backend} bean of the application's: one with a generous timeout, as a loaded machine can take
+ * longer than the default 250 ms (the Redis URL and the RedissonClient are {@link RedisTest}'s).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        classes = {TestApplication.class, RedisOverHttpTest.PatientRedis.class}, properties = {
         "fastlimit.key-prefix=boot", "fastlimit.rules[0].name=hello", "fastlimit.rules[0].url-patterns=/hello",
         "fastlimit.rules[0].ip=5/min"})
 class RedisOverHttpTest {
@@ -23,9 +31,12 @@ class RedisOverHttpTest {
     @RegisterExtension
     static final RedisExtension redis = RedisExtension.standalone();
 
-    @DynamicPropertySource
-    static void redisUrl(DynamicPropertyRegistry properties) {
-        properties.add("fastlimit.redis-url", redis::url);
+    @TestConfiguration(proxyBeanMethods = false)
+    static class PatientRedis {
+        @Bean
+        Backend redisBackend() {
+            return RedisBackend.builder().url(redis.url()).timeout(Duration.ofSeconds(5)).build();
+        }
     }
 
     @LocalServerPort
