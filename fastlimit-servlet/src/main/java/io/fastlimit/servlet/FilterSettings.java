@@ -22,9 +22,10 @@ import java.util.function.Function;
 /**
  * Reads a {@link FastLimitFilter}'s init-params. Three kinds:
  * <ul>
- *   <li>rule-level ({@link #RULE_PARAMS}): the filter's own rule;</li>
+ *   <li>rule-level ({@link #RULE_PARAMS}, and {@code plan.<plan>} for each plan): the filter's own rule;</li>
  *   <li>limiter-level ({@link #LIMITER_PARAMS}): the limiter all filters of a webapp share, so they
- *       must agree between filters; each falls back to its {@code FASTLIMIT_*} variable;</li>
+ *       must agree between filters and with the {@code fastlimit.*} context-params that are their
+ *       proper place ({@link WebappSettings}); each falls back to its {@code FASTLIMIT_*} variable;</li>
  *   <li>filter-level ({@link #FILTER_PARAMS}): how this filter finds the user and answers a block.</li>
  * </ul>
  * Every error is an {@link IllegalArgumentException} naming the init-param and its value.
