@@ -1,9 +1,12 @@
 package io.fastlimit;
 
+import io.fastlimit.event.DecisionEvent;
+import io.fastlimit.event.RateLimitListener;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 
@@ -52,5 +55,28 @@ class ShadowRuleTest {
         limiter.register(trial);
         limiter.register(same); // the same buckets: no clash
         assertThat(trial.toString()).contains("shadow");
+    }
+
+    @Test
+    void listenersAreToldWhatAShadowRuleWouldHaveBlocked() {
+        List<DecisionEvent> events = new ArrayList<>();
+        RateLimitListener listener = new RateLimitListener() {
+            @Override
+            public void onDecision(DecisionEvent event) {
+                events.add(event);
+            }
+        };
+        try (FastLimit listened = FastLimit.builder().clock(clock).listener(listener).build()) {
+            for (int i = 0; i < 5; i++) {
+                listened.check(List.of(trial, enforced), client);
+            }
+        }
+        assertThat(events).filteredOn(event -> event.ruleName().equals("trial")).extracting(DecisionEvent::outcome)
+                .containsExactly(DecisionEvent.Outcome.ALLOWED, DecisionEvent.Outcome.ALLOWED,
+                        DecisionEvent.Outcome.WOULD_HAVE_BLOCKED, DecisionEvent.Outcome.WOULD_HAVE_BLOCKED,
+                        DecisionEvent.Outcome.WOULD_HAVE_BLOCKED);
+        assertThat(events).filteredOn(event -> event.ruleName().equals("enforced")).extracting(DecisionEvent::outcome)
+                .containsExactly(DecisionEvent.Outcome.ALLOWED, DecisionEvent.Outcome.ALLOWED,
+                        DecisionEvent.Outcome.ALLOWED, DecisionEvent.Outcome.ALLOWED, DecisionEvent.Outcome.BLOCKED);
     }
 }

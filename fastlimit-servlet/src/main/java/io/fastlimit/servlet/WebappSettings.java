@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * {@code web.xml} may write them:
  * <ul>
  *   <li>{@code <context-param>}s named {@code fastlimit.<setting>} ({@code fastlimit.redis-url},
- *       {@code fastlimit.key-prefix}, … every name of {@link FastLimitSettings#NAMES}): the place for
+ *       {@code fastlimit.key-prefix}, … every name of {@link FastLimitSettings#NAMES}, and
+ *       {@code fastlimit.metrics}): the place for
  *       settings of the whole webapp;</li>
  *   <li>the limiter-level init-params of any FastLimitFilter ({@link FilterSettings#LIMITER_PARAMS}),
  *       the older form, still read: they too apply to every filter of the webapp, so when the webapp
@@ -114,9 +115,10 @@ final class WebappSettings {
             }
             String setting = name.substring(CONTEXT_PREFIX.length());
             String value = context.getInitParameter(name);
-            if (!FastLimitSettings.NAMES.contains(setting)) {
+            if (!FastLimitSettings.NAMES.contains(setting) && !setting.equals(FilterSettings.METRICS)) {
                 List<String> expected = new ArrayList<>();
                 FastLimitSettings.NAMES.forEach(known -> expected.add(CONTEXT_PREFIX + known));
+                expected.add(CONTEXT_PREFIX + FilterSettings.METRICS);
                 throw new IllegalArgumentException("Unknown context-param '" + name + "': expected one of "
                         + String.join(", ", expected));
             }
@@ -124,7 +126,11 @@ final class WebappSettings {
                 throw new IllegalArgumentException("Context-param " + name + " is empty: give it a value or remove it");
             }
             try {
-                FastLimit.builder().set(setting, value); // checks the value now, to name the context-param
+                if (setting.equals(FilterSettings.METRICS)) {
+                    FastLimitSettings.parseBoolean(value);
+                } else {
+                    FastLimit.builder().set(setting, value); // checks the value now, to name the context-param
+                }
             } catch (IllegalArgumentException e) {
                 String shown = setting.equals(FastLimitSettings.REDIS_URL) ? BackendUrls.redact(value.trim()) : value.trim();
                 throw new IllegalArgumentException("Invalid context-param " + name + "='" + shown + "': " + e.getMessage(), e);
