@@ -346,10 +346,11 @@ public final class FastLimit implements AutoCloseable {
         if (scope == null) {
             return new RateLimitStatus(rule.name(), null, 0, 0, 0, 0);
         }
+        ScopeBinding counted = bound.planResolver == null ? scope : withPlan(bound, scope, request);
         if (scope == bound.perIp) {
-            return status(bound, scope, ipBucketId(ip, request));
+            return status(bound, counted, ipBucketId(ip, request));
         }
-        RateLimitStatus own = status(bound, scope, id);
+        RateLimitStatus own = status(bound, counted, id);
         if (!ipCeiling) {
             return own;
         }

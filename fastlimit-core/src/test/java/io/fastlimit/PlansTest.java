@@ -171,4 +171,12 @@ class PlansTest {
                 .plan("free", "2/min").plan("pro", "6/min").planResolver(request -> null).build();
         assertThatThrownBy(() -> limiter.register(other)).hasMessageContaining("Rule 'api' is used with other limits");
     }
+
+    @Test
+    void peekReportsThePlansBucket() {
+        limiter.check(api, withKey("key-pro"));
+        RateLimitStatus status = limiter.peek(api, withKey("key-pro"));
+        assertThat(status.limit()).isEqualTo(5);
+        assertThat(status.remaining()).isEqualTo(4);
+    }
 }

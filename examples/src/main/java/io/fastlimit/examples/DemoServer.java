@@ -79,9 +79,9 @@ public final class DemoServer implements AutoCloseable {
             {"GET /api/key", "5/min per issued X-Api-Key, else 2/min per IP", "Jersey @RateLimit; keys demo-key, partner-key"},
             {"GET /webxml/hello", "5/min per IP (100/min for the whole webapp)", "FastLimitFilter from WEB-INF/web.xml only"},
             {"GET /webxml/reports", "5/min per issued X-Api-Key, else 2/min per IP", "FastLimitFilter from WEB-INF/web.xml only"},
+            {"GET /api/plan", "X-Api-Key demo-free 5/min, demo-pro 50/min, else 2/min per IP", "Jersey @RateLimit(plans = ...)"},
             {"GET /api/rate_limit", "not limited", "your standing on every rule above, as JSON (FastLimit.peek: spends nothing)"},
             {"GET /metrics", "not limited", "both limiters' meters in Prometheus text (fastlimit-micrometer)"},
-            {"GET /api/plan", "X-Api-Key demo-free 5/min, demo-pro 50/min, else 2/min per IP", "Jersey @RateLimit(plans = ...)"},
     };
 
     /**

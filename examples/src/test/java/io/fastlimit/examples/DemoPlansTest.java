@@ -42,6 +42,10 @@ class DemoPlansTest {
             // invented keys, a plan's name, no key at all: one client, the address, 2 a minute
             assertThat(passed(demo, "demo-gold", 3) + passed(demo, "pro", 3) + passed(demo, null, 3)).isEqualTo(2);
             request(demo).get("/api/plan").then().statusCode(429).header("X-RateLimit-Limit", "2");
+            // the status page reads the caller's plan as the check does, spending nothing
+            request(demo).header("X-Api-Key", "demo-pro").get("/api/rate_limit").then().statusCode(200)
+                    .body("rules.find { it.rule == 'plan' }.limit", equalTo(50))
+                    .body("rules.find { it.rule == 'plan' }.remaining", equalTo(0));
             assertThat(demo.banner()).contains("/api/plan", "demo-free 5/min, demo-pro 50/min")
                     .doesNotContain("Limits file");
         }
