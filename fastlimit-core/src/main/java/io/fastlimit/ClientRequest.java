@@ -31,6 +31,15 @@ public interface ClientRequest {
     String user();
 
     /**
+     * The value of request attribute {@code name} (in JAX-RS, the request property), set by the
+     * application on the server side, such as the plan its authentication found; {@code null} when
+     * absent. Read by {@link PlanResolver#fromAttribute}. The default has no attributes.
+     */
+    default Object attribute(String name) {
+        return null;
+    }
+
+    /**
      * A request with the given peer address, headers (names case-insensitive) and user.
      *
      * @param headers header name to values; may be empty

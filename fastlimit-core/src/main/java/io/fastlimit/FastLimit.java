@@ -8,16 +8,20 @@ import io.fastlimit.backends.CircuitBreakingBackend;
 import io.fastlimit.backends.memory.MemoryBackend;
 import io.fastlimit.event.RateLimitListener;
 import io.fastlimit.rules.RateLimitRule;
+import io.fastlimit.rules.RuleLimits;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -65,6 +69,13 @@ import java.util.regex.Pattern;
  * ClientRequest) acquire} instead of {@code check}: its {@link Consumption} carries the decision and
  * can {@link Consumption#giveBack() give back} what the check took.
  *
+ * <h2>Plans, shadow rules, and limits changed while running</h2>
+ * A rule may give callers on a plan other rates ({@link RateLimitRule.Builder#plan}, chosen by a
+ * {@link PlanResolver}), and may run in shadow mode ({@link RateLimitRule.Builder#shadow}): counted and
+ * logged, never blocking, while the other rules enforce. The limits of a rule can be replaced while the
+ * limiter runs, by {@link #replaceLimits} or a {@linkplain Builder#limitsFile limits file} an operator
+ * edits; a check sees a rule's old limits or its new ones, never a mix.
+ *
  * <p>This class is thread-safe; build one per application and share it.
  */
 public final class FastLimit implements AutoCloseable {
@@ -91,8 +102,11 @@ public final class FastLimit implements AutoCloseable {
     private final Clock clock;
     private final RuleBindings rules;
     private final BackendFailureHandler failures;
-    private final LogThrottle dryRunLog = new LogThrottle(LOG, Level.INFO, LOG_INTERVAL_MS);
+    /** Null without a limits file. */
+    private final LimitsFile limitsFile;
+    private final LogThrottle wouldHaveBlockedLog = new LogThrottle(LOG, Level.INFO, LOG_INTERVAL_MS);
     private final LogThrottle headerResolverLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
+    private final LogThrottle planResolverLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
     /** Listeners and the events they are told; a check with none registered pays one volatile read. */
     private final LimiterEvents events;
 
@@ -110,6 +124,7 @@ public final class FastLimit implements AutoCloseable {
         this.clock = b.clock;
         this.rules = new RuleBindings(algorithm, keyPrefix);
         this.failures = new BackendFailureHandler(failurePolicy, backend, clock);
+        this.limitsFile = b.limitsFile == null ? null : new LimitsFile(b.limitsFile, rules, b.limitsFileCheckInterval);
         this.events = new LimiterEvents(backend.getClass().getSimpleName(), clock);
         b.listeners.forEach(events::add);
         if (backend instanceof CircuitBreakingBackend circuitBreaking) {
@@ -193,18 +208,19 @@ public final class FastLimit implements AutoCloseable {
         if (scope == null) {
             return Consumption.nothing();
         }
+        ScopeBinding counted = bound.planResolver == null ? scope : withPlan(bound, scope, request);
         if (scope == bound.perIp) {
-            return decide(bound, scope, ipBucketId(ip, request));
+            return decide(bound, counted, ipBucketId(ip, request));
         }
         if (!ipCeiling) {
-            return decide(bound, scope, id);
+            return decide(bound, counted, id);
         }
         // the ceiling first: once an address is spent, its made-up values do not even create buckets
         Consumption ceiling = decide(bound, bound.perIp, ipBucketId(ip, request));
         if (!ceiling.decision().allowed()) {
             return ceiling;
         }
-        Consumption own = decide(bound, scope, id);
+        Consumption own = decide(bound, counted, id);
         if (!own.decision().allowed()) {
             ceiling.giveBack(); // all buckets of one check consume, or none does
             return own;
@@ -215,6 +231,22 @@ public final class FastLimit implements AutoCloseable {
     /** The IP bucket id of {@code request}, whose client address is {@code ip} when already resolved. */
     private String ipBucketId(String ip, ClientRequest request) {
         return clientIps.bucketId(ip != null ? ip : clientIps.resolve(request), request);
+    }
+
+    /**
+     * {@code scope} with the rates of the plan the rule's resolver names for {@code request}; as it is
+     * for no plan, a plan the rule does not declare, or a resolver that fails.
+     */
+    private ScopeBinding withPlan(BoundRule bound, ScopeBinding scope, ClientRequest request) {
+        String plan;
+        try {
+            plan = bound.planResolver.plan(request);
+        } catch (RuntimeException e) {
+            planResolverLog.log(clock.millis(), "Plan resolver " + bound.planResolver.getClass().getName()
+                    + " of rule '" + bound.rule.name() + "' failed; the request gets the rule's default rates", e);
+            return scope;
+        }
+        return plan == null ? scope : bound.withPlan(plan, scope);
     }
 
     /** The client id the rule's resolver gives {@code value}, or {@code null} when unknown or the resolver fails. */
@@ -314,10 +346,11 @@ public final class FastLimit implements AutoCloseable {
         if (scope == null) {
             return new RateLimitStatus(rule.name(), null, 0, 0, 0, 0);
         }
+        ScopeBinding counted = bound.planResolver == null ? scope : withPlan(bound, scope, request);
         if (scope == bound.perIp) {
-            return status(bound, scope, ipBucketId(ip, request));
+            return status(bound, counted, ipBucketId(ip, request));
         }
-        RateLimitStatus own = status(bound, scope, id);
+        RateLimitStatus own = status(bound, counted, id);
         if (!ipCeiling) {
             return own;
         }
@@ -351,7 +384,7 @@ public final class FastLimit implements AutoCloseable {
         if (bound.user != null) {
             String user = request.user();
             if (user != null && !user.isEmpty()) {
-                reset(bound.user, KeyIds.of(user));
+                reset(bound, bound.user, KeyIds.of(user), request);
             }
         }
         if (bound.header != null) {
@@ -359,12 +392,21 @@ public final class FastLimit implements AutoCloseable {
             if (value != null && !(value = value.trim()).isEmpty()) {
                 String id = bound.headerResolver == null ? value : clientIdOf(bound, value);
                 if (id != null) {
-                    reset(bound.header, KeyIds.of(id));
+                    reset(bound, bound.header, KeyIds.of(id), request);
                 }
             }
         }
         if (bound.perIp != null) {
-            reset(bound.perIp, ipBucketId(null, request));
+            reset(bound, bound.perIp, ipBucketId(null, request), request);
+        }
+    }
+
+    /** Resets the bucket of {@code id} in {@code scope}, and the one of the request's plan, counted apart. */
+    private void reset(BoundRule bound, ScopeBinding scope, String id, ClientRequest request) {
+        reset(scope, id);
+        ScopeBinding planned = bound.planResolver == null ? scope : withPlan(bound, scope, request);
+        if (planned != scope) {
+            reset(planned, id);
         }
     }
 
@@ -396,6 +438,47 @@ public final class FastLimit implements AutoCloseable {
 
     public boolean dryRun() {
         return dryRun;
+    }
+
+    /**
+     * Replaces the limits of the rule named {@code ruleName} (declared in code, {@code web.xml} or an
+     * annotation) with {@code limits}, for every check from now on; {@link RuleLimits#NONE} gives it
+     * back its declared limits. The replacement holds for a rule of that name checked later, too.
+     * A check sees the old limits or the new ones, never a mix. A limits file, when there is one,
+     * replaces all replaced limits when it changes.
+     *
+     * @throws IllegalArgumentException when the limits do not fit the rule of that name seen so far (a
+     *                                  header rate for a rule without one, plans without a plan
+     *                                  resolver, a cost larger than a new limit); nothing changes then
+     */
+    public void replaceLimits(String ruleName, RuleLimits limits) {
+        Objects.requireNonNull(ruleName, "ruleName");
+        rules.replace(ruleName, Objects.requireNonNull(limits, "limits"));
+    }
+
+    /** Rule name to the limits that replace its declared ones now, from {@link #replaceLimits} or the limits file. */
+    public Map<String, RuleLimits> replacedLimits() {
+        return rules.replaced();
+    }
+
+    /** The limits file this limiter reads, if any ({@link Builder#limitsFile}). */
+    public Optional<Path> limitsFile() {
+        return limitsFile == null ? Optional.empty() : Optional.of(limitsFile.path());
+    }
+
+    /**
+     * Reads the limits file now and applies it, as its periodic check does when it changes.
+     *
+     * @return whether the file's limits are in force; {@code false} when the file cannot be read or is
+     *         bad: the reason is logged, naming the line, and the limits in force stay
+     * @throws IllegalStateException when this limiter has no limits file
+     */
+    public boolean reloadLimitsFile() {
+        if (limitsFile == null) {
+            throw new IllegalStateException("This limiter has no limits file: set one with FastLimit.builder()"
+                    + ".limitsFile(path), the limits-file setting or " + FastLimitSettings.envVariable(FastLimitSettings.LIMITS_FILE));
+        }
+        return limitsFile.check(true);
     }
 
     public FailurePolicy failurePolicy() {
@@ -432,6 +515,9 @@ public final class FastLimit implements AutoCloseable {
     /** Closes the backend this limiter created; a backend handed to {@link Builder#backend} stays open. */
     @Override
     public void close() {
+        if (limitsFile != null) {
+            limitsFile.close();
+        }
         if (backend instanceof CircuitBreakingBackend circuitBreaking) {
             circuitBreaking.removeCircuitListener(events);
         }
@@ -501,11 +587,23 @@ public final class FastLimit implements AutoCloseable {
             return consumedFrom == null ? Consumption.of(allowed)
                     : Consumption.took(allowed, consumedFrom, key, scope.buckets, bound.cost, failures);
         }
-        if (dryRun) {
-            dryRunLog.log(nowMs, "Rate limit '" + ruleName + "' would have blocked " + key + " (dry run: let through)", null);
-            return Consumption.of(RateLimitDecision.wouldHaveBlocked(ruleName, result, windowMillis, headerStyle, nowMs));
+        if (dryRun || bound.shadow) {
+            return wouldHaveBlocked(bound, key, result, windowMillis, nowMs);
         }
         return Consumption.of(RateLimitDecision.blocked(ruleName, result, windowMillis, headerStyle, nowMs));
+    }
+
+    /**
+     * The one place where a request a limit would have blocked is let through: the limiter runs in dry
+     * run, or the rule in shadow mode. Logged at most every 10 s; what reports such decisions elsewhere
+     * belongs here.
+     */
+    private Consumption wouldHaveBlocked(BoundRule bound, String key, BackendResult result, long windowMillis,
+                                         long nowMs) {
+        String ruleName = bound.rule.name();
+        wouldHaveBlockedLog.log(nowMs, "Rate limit '" + ruleName + "' would have blocked " + key
+                + (dryRun ? " (dry run: let through)" : " (shadow rule: let through)"), null);
+        return Consumption.of(RateLimitDecision.wouldHaveBlocked(ruleName, result, windowMillis, headerStyle, nowMs));
     }
 
     /**
@@ -540,6 +638,8 @@ public final class FastLimit implements AutoCloseable {
         private int ipv6PrefixBits = ClientIpResolver.DEFAULT_IPV6_PREFIX_BITS;
         private FailurePolicy failurePolicy = FailurePolicy.LOCAL;
         private Clock clock = Clock.systemUTC();
+        private Path limitsFile;
+        private Duration limitsFileCheckInterval = LimitsFile.DEFAULT_CHECK_INTERVAL;
         private final List<RateLimitListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -706,6 +806,37 @@ public final class FastLimit implements AutoCloseable {
         }
 
         /**
+         * A limits file ({@code java.util.Properties}, UTF-8) whose entries replace, by rule name, the
+         * rates, plans, algorithm and shadow mode of rules declared elsewhere:
+         * {@code rule.api.ip=50/min}, {@code rule.api.plan.pro=10000/hour}, {@code rule.api.algorithm=fixed_window},
+         * {@code rule.api.shadow=true}. Read when the limiter is built, then every 5 s
+         * ({@link #limitsFileCheckInterval}) and applied when it changed; a bad edit keeps the limits in
+         * force and is logged with its line. Default: none.
+         *
+         * @throws IllegalArgumentException from {@link #build()}, naming the file and line, when the file
+         *                                  is missing or bad at start-up
+         */
+        public Builder limitsFile(Path path) {
+            this.limitsFile = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /**
+         * How often the limits file is looked at for changes. Default 5 s; {@link Duration#ZERO} reads
+         * it at start-up only, and then when {@link FastLimit#reloadLimitsFile()} is called.
+         *
+         * @throws IllegalArgumentException for a negative interval
+         */
+        public Builder limitsFileCheckInterval(Duration interval) {
+            if (interval == null || interval.isNegative()) {
+                throw new IllegalArgumentException("Invalid limits file check interval " + interval
+                        + ": expected zero (no automatic check) or more, such as 5s");
+            }
+            this.limitsFileCheckInterval = interval;
+            return this;
+        }
+
+        /**
          * Applies one setting written as text, by its name as {@code web.xml} init-params write it
          * ({@code key-prefix}, {@code trusted-proxies}, …); {@link FastLimitSettings} lists the names and
          * the values each takes.
@@ -731,7 +862,8 @@ public final class FastLimit implements AutoCloseable {
         /**
          * Builds the limiter, connecting to Redis when a Redis URL was given.
          *
-         * @throws IllegalArgumentException when both a backend and a Redis URL are set
+         * @throws IllegalArgumentException when both a backend and a Redis URL are set, or the limits
+         *                                  file is missing or bad (naming the file and line)
          * @throws IllegalStateException when a Redis URL is set but the Redis backend is not available
          */
         public FastLimit build() {
@@ -741,10 +873,13 @@ public final class FastLimit implements AutoCloseable {
             if (backend != null) {
                 return new FastLimit(this, backend, false);
             }
-            if (redisUrl != null) {
-                return new FastLimit(this, backendFor(redisUrl, keyPrefix), true);
+            Backend created = redisUrl != null ? backendFor(redisUrl, keyPrefix) : MemoryBackend.builder().clock(clock).build();
+            try {
+                return new FastLimit(this, created, true);
+            } catch (RuntimeException e) {
+                created.close(); // a bad limits file: the backend created for the limiter goes with it
+                throw e;
             }
-            return new FastLimit(this, MemoryBackend.builder().clock(clock).build(), true);
         }
 
         /**

@@ -34,6 +34,8 @@ import java.util.Map;
  *       or {@code /64} ({@link FastLimit.Builder#ipv6Prefix})</td></tr>
  *   <tr><td>{@code failure-policy}</td><td>{@code FASTLIMIT_FAILURE_POLICY}</td><td>{@code open},
  *       {@code closed}, {@code local}</td></tr>
+ *   <tr><td>{@code limits-file}</td><td>{@code FASTLIMIT_LIMITS_FILE}</td><td>the path of a limits file
+ *       ({@link FastLimit.Builder#limitsFile})</td></tr>
  * </table>
  *
  * <p>Every error is an {@link IllegalArgumentException} whose message says what is accepted; callers
@@ -51,10 +53,11 @@ public final class FastLimitSettings {
     public static final String CLIENT_IP_HEADER = "client-ip-header";
     public static final String IPV6_PREFIX = "ipv6-prefix";
     public static final String FAILURE_POLICY = "failure-policy";
+    public static final String LIMITS_FILE = "limits-file";
 
     /** Every setting, in the order the environment is read and messages list them. */
     public static final List<String> NAMES = List.of(REDIS_URL, ALGORITHM, KEY_PREFIX, HEADERS, DRY_RUN, EXEMPT_IPS,
-            TRUSTED_PROXIES, CLIENT_IP_HEADER, IPV6_PREFIX, FAILURE_POLICY);
+            TRUSTED_PROXIES, CLIENT_IP_HEADER, IPV6_PREFIX, FAILURE_POLICY, LIMITS_FILE);
 
     private static final String ENV_PREFIX = "FASTLIMIT_";
 
@@ -85,6 +88,7 @@ public final class FastLimitSettings {
             case CLIENT_IP_HEADER -> builder.clientIpHeader(v);
             case IPV6_PREFIX -> builder.ipv6Prefix(parsePrefixLength(v));
             case FAILURE_POLICY -> builder.failurePolicy(FailurePolicy.parse(v));
+            case LIMITS_FILE -> builder.limitsFile(parsePath(v));
             default -> throw new IllegalArgumentException("Unknown setting '" + name + "': expected one of " + NAMES);
         };
     }
@@ -123,6 +127,17 @@ public final class FastLimitSettings {
             case "false", "0", "no", "off" -> false;
             default -> throw new IllegalArgumentException("expected true or false");
         };
+    }
+
+    private static java.nio.file.Path parsePath(String value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("expected the path of a limits file, such as /etc/myapp/limits.properties");
+        }
+        try {
+            return java.nio.file.Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("expected the path of a limits file, such as /etc/myapp/limits.properties", e);
+        }
     }
 
     private static boolean isWholeNumber(String value) {

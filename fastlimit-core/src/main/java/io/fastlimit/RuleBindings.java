@@ -1,25 +1,41 @@
 package io.fastlimit;
 
 import io.fastlimit.rules.RateLimitRule;
+import io.fastlimit.rules.RuleLimits;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The rules a limiter has seen, each bound once to its buckets and keys, and the guard that keeps
- * rules of one name alike: rules that share a name share their buckets, so two rules of one name
- * with other rates or algorithms would each see the other's units counted against a limit they do
- * not have. Thread-safe.
+ * The rules a limiter has seen, each bound once to its buckets and keys; the limits that replace
+ * their declared ones at run time; and the guard that keeps rules of one name alike: rules that share
+ * a name share their buckets, so two rules of one name with other rates or algorithms would each see
+ * the other's units counted against a limit they do not have. Thread-safe.
+ *
+ * <h2>Replacing limits while requests run</h2>
+ * The replaced limits and the bindings made with them form one immutable {@link Generation}, read
+ * from one volatile field. A replacement publishes a new generation with an empty cache, so every
+ * binding is made from the limits of exactly one generation: a check sees the old limits or the new
+ * ones, never a mix, and a binding a slow thread makes from the old generation lands in the old
+ * cache, which nobody reads any more.
  */
 final class RuleBindings {
+
+    private static final Logger LOG = System.getLogger(FastLimit.class.getName());
 
     /** Rules built per request instead of once would grow the cache; past this it stops caching. */
     static final int MAX_CACHED_RULES = 10_000;
 
     private final Algorithm defaultAlgorithm;
     private final String keyPrefix;
-    private final ConcurrentHashMap<RateLimitRule, BoundRule> bound = new ConcurrentHashMap<>();
+    private volatile Generation current = new Generation(Map.of());
     /** The limits each rule name was first bound with, for the first {@value #MAX_CACHED_RULES} names. */
     private final ConcurrentHashMap<String, String> limitsByName = new ConcurrentHashMap<>();
+    /** The first rule bound under each name, as declared, to check replaced limits against; same bound. */
+    private final ConcurrentHashMap<String, RateLimitRule> declaredByName = new ConcurrentHashMap<>();
 
     RuleBindings(Algorithm defaultAlgorithm, String keyPrefix) {
         this.defaultAlgorithm = defaultAlgorithm;
@@ -27,17 +43,20 @@ final class RuleBindings {
     }
 
     /**
-     * {@code rule} bound to its buckets and keys, its own algorithm or else the limiter's.
+     * {@code rule} bound to its buckets and keys, with the limits that replace its own if any, its
+     * algorithm or else the limiter's.
      *
      * @throws IllegalArgumentException when a rule of the same name with other limits was bound before
      */
     BoundRule bind(RateLimitRule rule) {
-        BoundRule binding = bound.get(rule);
+        Generation generation = current;
+        BoundRule binding = generation.bound.get(rule);
         if (binding == null) {
-            binding = new BoundRule(rule, rule.algorithm().orElse(defaultAlgorithm), keyPrefix);
-            checkSameLimitsAsTheSameName(binding);
-            if (bound.size() < MAX_CACHED_RULES) {
-                BoundRule raced = bound.putIfAbsent(rule, binding);
+            checkSameLimitsAsTheSameName(rule);
+            RateLimitRule effective = generation.effective(rule);
+            binding = new BoundRule(effective, effective.algorithm().orElse(defaultAlgorithm), keyPrefix);
+            if (generation.bound.size() < MAX_CACHED_RULES) {
+                BoundRule raced = generation.bound.putIfAbsent(rule, binding);
                 if (raced != null) {
                     binding = raced;
                 }
@@ -46,14 +65,90 @@ final class RuleBindings {
         return binding;
     }
 
-    private void checkSameLimitsAsTheSameName(BoundRule binding) {
-        String name = binding.rule.name();
-        String limits = binding.limits();
-        String seen = limitsByName.size() < MAX_CACHED_RULES ? limitsByName.putIfAbsent(name, limits) : limitsByName.get(name);
+    /**
+     * Replaces the replaced limits of every rule with {@code limits} (rule name to its limits; a rule
+     * not named gets its declared limits back), after checking them against the rules seen so far.
+     *
+     * @throws IllegalArgumentException naming the rule whose new limits do not fit it; nothing changes then
+     */
+    synchronized void replaceAll(Map<String, RuleLimits> limits) {
+        Map<String, RuleLimits> copy = Map.copyOf(limits);
+        copy.forEach((name, replacement) -> {
+            RateLimitRule declared = declaredByName.get(name);
+            if (declared != null) {
+                try {
+                    replacement.applyTo(declared);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("New limits for rule '" + name + "' (" + replacement
+                            + ") do not fit it: " + e.getMessage(), e);
+                }
+            }
+        });
+        current = new Generation(copy);
+    }
+
+    /** Replaces the limits of one rule; {@link RuleLimits#NONE} gives it back its declared ones. */
+    synchronized void replace(String ruleName, RuleLimits limits) {
+        Map<String, RuleLimits> all = new java.util.HashMap<>(current.replaced);
+        if (limits.equals(RuleLimits.NONE)) {
+            all.remove(ruleName);
+        } else {
+            all.put(ruleName, limits);
+        }
+        replaceAll(all);
+    }
+
+    /** Rule name to the limits that replace its declared ones now. */
+    Map<String, RuleLimits> replaced() {
+        return current.replaced;
+    }
+
+    /** The names of the rules bound so far (the first {@value #MAX_CACHED_RULES}). */
+    Set<String> names() {
+        return declaredByName.keySet();
+    }
+
+    private void checkSameLimitsAsTheSameName(RateLimitRule rule) {
+        String name = rule.name();
+        String limits = BoundRule.limits(rule, rule.algorithm().orElse(defaultAlgorithm));
+        boolean room = limitsByName.size() < MAX_CACHED_RULES;
+        String seen = room ? limitsByName.putIfAbsent(name, limits) : limitsByName.get(name);
         if (seen != null && !seen.equals(limits)) {
             throw new IllegalArgumentException("Rule '" + name + "' is used with other limits (" + limits
                     + ") than another rule of that name (" + seen + "): rules of one name share their buckets,"
                     + " so give them the same limits, or different names");
+        }
+        if (room) {
+            declaredByName.putIfAbsent(name, rule);
+        }
+    }
+
+    /** Replaced limits, and the bindings made with them. */
+    private static final class Generation {
+        final Map<String, RuleLimits> replaced;
+        final ConcurrentHashMap<RateLimitRule, BoundRule> bound = new ConcurrentHashMap<>();
+        /** Names whose replaced limits did not fit a rule bound later, already logged. */
+        final Set<String> misfitsLogged = ConcurrentHashMap.newKeySet();
+
+        Generation(Map<String, RuleLimits> replaced) {
+            this.replaced = replaced;
+        }
+
+        /** {@code rule} with its replaced limits; as declared when they do not fit it (logged once). */
+        RateLimitRule effective(RateLimitRule rule) {
+            RuleLimits limits = replaced.get(rule.name());
+            if (limits == null) {
+                return rule;
+            }
+            try {
+                return limits.applyTo(rule);
+            } catch (IllegalArgumentException e) {
+                if (misfitsLogged.add(rule.name())) {
+                    LOG.log(Level.WARNING, "New limits for rule '" + rule.name() + "' (" + limits + ") do not fit it: "
+                            + e.getMessage() + "; its declared limits apply");
+                }
+                return rule;
+            }
         }
     }
 }

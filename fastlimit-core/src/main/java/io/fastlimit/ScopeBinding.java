@@ -2,11 +2,9 @@ package io.fastlimit;
 
 import io.fastlimit.backends.BackendResult;
 import io.fastlimit.rules.BucketConfig;
-import io.fastlimit.rules.Rate;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.rules.Scope;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** The buckets of one scope of a rule, and the start of their keys, worked out once. Immutable. */
@@ -31,11 +29,7 @@ final class ScopeBinding {
         if (!rule.limits(scope)) {
             return null;
         }
-        List<BucketConfig> buckets = new ArrayList<>();
-        for (Rate rate : rule.rates(scope)) {
-            buckets.add(BucketConfig.of(rate, algorithm));
-        }
-        return new ScopeBinding(scope, List.copyOf(buckets), keyPrefix + ":" + rule.name() + ":" + scope.keyPart() + ":{");
+        return new ScopeBinding(scope, BoundRule.buckets(rule.rates(scope), algorithm), keyPrefix + ":" + rule.name() + ":" + scope.keyPart() + ":{");
     }
 
     /** The key of the client {@code id} in this scope. */

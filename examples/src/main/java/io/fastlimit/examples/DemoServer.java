@@ -9,6 +9,7 @@ import io.fastlimit.examples.jaxrs.HelloResource;
 import io.fastlimit.examples.observability.DemoRules;
 import io.fastlimit.examples.observability.PrometheusServlet;
 import io.fastlimit.examples.observability.RateLimitStatusServlet;
+import io.fastlimit.examples.jaxrs.PlanResource;
 import io.fastlimit.examples.servlet.HelloServlet;
 import io.fastlimit.jaxrs.FastLimitFeature;
 import io.fastlimit.micrometer.FastLimitMetrics;
@@ -47,8 +48,13 @@ import java.util.logging.Logger;
  *       {@code @RateLimit} ({@link HelloResource}, {@link ApiKeyResource}), the user taken from the
  *       header {@code X-User} by {@link DemoAuthFilter};</li>
  *   <li>{@code GET /webxml/hello} and {@code GET /webxml/reports}: the webapp in
- *       {@code src/main/webapp}, whose limits are configured only in its {@code WEB-INF/web.xml}.</li>
+ *       {@code src/main/webapp}, whose limits are configured only in its {@code WEB-INF/web.xml};</li>
+ *   <li>{@code GET /api/plan}: limits per plan ({@link PlanResource}, {@link DemoPlans}): the key
+ *       {@code demo-free} gets 5 a minute, {@code demo-pro} 50, any other 2 per IP.</li>
  * </ul>
+ *
+ * With {@code FASTLIMIT_LIMITS_FILE} naming a limits file (such as {@code examples/limits.properties}),
+ * the limits it sets replace those of the code while the demo runs; the banner lists them.
  *
  * The API keys {@code demo-key} and {@code partner-key} ({@link DemoApiKeys}) have buckets of their
  * own; any other {@code X-Api-Key} counts against the client's IP, so made-up keys buy nothing.
@@ -73,6 +79,7 @@ public final class DemoServer implements AutoCloseable {
             {"GET /api/key", "5/min per issued X-Api-Key, else 2/min per IP", "Jersey @RateLimit; keys demo-key, partner-key"},
             {"GET /webxml/hello", "5/min per IP (100/min for the whole webapp)", "FastLimitFilter from WEB-INF/web.xml only"},
             {"GET /webxml/reports", "5/min per issued X-Api-Key, else 2/min per IP", "FastLimitFilter from WEB-INF/web.xml only"},
+            {"GET /api/plan", "X-Api-Key demo-free 5/min, demo-pro 50/min, else 2/min per IP", "Jersey @RateLimit(plans = ...)"},
             {"GET /api/rate_limit", "not limited", "your standing on every rule above, as JSON (FastLimit.peek: spends nothing)"},
             {"GET /metrics", "not limited", "both limiters' meters in Prometheus text (fastlimit-micrometer)"},
     };
@@ -153,8 +160,44 @@ public final class DemoServer implements AutoCloseable {
         ServletHolder jersey = new ServletHolder("api", new ServletContainer(api));
         jersey.setInitOrder(1); // start with the server, so a bad @RateLimit fails the start
         context.addServlet(jersey, "/api/*");
+        addPlanApi(context, limiter);
         return context;
     }
+
+    // ---- limits per plan: GET /api/plan ----
+
+    /**
+     * {@code GET /api/plan}: a Jersey application of its own, whose feature knows the plan of each key
+     * ({@link DemoPlans}). With {@code FASTLIMIT_LIMITS_FILE} set, the limits file can change its rule,
+     * {@code plan}, while the demo runs.
+     */
+    private static void addPlanApi(ServletContextHandler context, FastLimit limiter) {
+        ResourceConfig plans = new ResourceConfig(PlanResource.class)
+                .register(new FastLimitFeature(limiter).withPlanResolver(new DemoPlans()))
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        ServletHolder holder = new ServletHolder("api-plan", new ServletContainer(plans));
+        holder.setInitOrder(1);
+        context.addServlet(holder, "/api/plan/*");
+    }
+
+    /** Which limits come from the limits file, as the banner says: none without one. */
+    static String limitsFileLine(FastLimit limiter) {
+        return limiter.limitsFile()
+                .map(path -> "Limits file " + path + " (re-read every 5 s): " + describeLimits(limiter) + "\n")
+                .orElse("");
+    }
+
+    private static String describeLimits(FastLimit limiter) {
+        if (limiter.replacedLimits().isEmpty()) {
+            return "no rule";
+        }
+        StringBuilder s = new StringBuilder();
+        new java.util.TreeMap<>(limiter.replacedLimits()).forEach((rule, limits) ->
+                s.append(s.length() == 0 ? "" : "; ").append("rule ").append(rule).append(": ").append(limits));
+        return s.toString();
+    }
+
+    // ---- end of limits per plan ----
 
     /** The webapp of {@code src/main/webapp}, copied to the class path by the build, at {@code /webxml}. */
     private static WebAppContext webXmlApp() throws URISyntaxException {
@@ -195,6 +238,7 @@ public final class DemoServer implements AutoCloseable {
                 + routes()
                 + "Backend: " + describe(limiter, redisUrl) + "; web.xml webapp: "
                 + describe(webXmlLimiter(), System.getenv("FASTLIMIT_REDIS_URL")) + "\n"
+                + limitsFileLine(limiter)
                 + "Try: for i in 1 2 3 4 5 6; do curl -s -o /dev/null -w '%{http_code} ' localhost:" + port()
                 + "/servlet/hello; done\n";
     }

@@ -170,7 +170,7 @@ class DemoServerTest {
             Response status = request().header("X-User", "alice").get("/api/rate_limit");
             status.then().statusCode(200).contentType(startsWith("application/json"))
                     .body("rules.rule", org.hamcrest.Matchers.contains("servlet-hello", "HelloResource.hello",
-                            "ApiKeyResource.key", "global", "hello", "reports"))
+                            "ApiKeyResource.key", "global", "hello", "reports", "plan"))
                     .body("rules[0].scope", equalTo("ip"))
                     .body("rules[0].limit", equalTo(5))
                     .body("rules[0].remaining", equalTo(4))

@@ -36,9 +36,9 @@ public record DecisionEvent(String ruleName, Scope scope, Outcome outcome, long 
         /** The request was turned away. */
         BLOCKED,
         /**
-         * The bucket would have turned the request away, but the rule is in dry run: it was let
-         * through and counted nothing. Told per rule, so a rule in dry run among enforced ones
-         * reports it alone.
+         * The bucket would have turned the request away, but the limiter is in dry run or the rule in
+         * shadow mode: it was let through and counted nothing. Told per rule, so a shadow rule among
+         * enforced ones reports it alone.
          */
         WOULD_HAVE_BLOCKED,
         /** The client is exempt ({@code exemptIps}): no bucket was consulted. */

@@ -156,6 +156,15 @@ public record Rate(long limit, Duration window) {
         return limit + "/" + ms + "ms";
     }
 
+    /** Several rates as one rate string: {@code 10/s;500/hour}. */
+    public static String format(List<Rate> rates) {
+        StringBuilder s = new StringBuilder();
+        for (Rate rate : rates) {
+            s.append(s.length() == 0 ? "" : ";").append(rate);
+        }
+        return s.toString();
+    }
+
     private static String count(long n) {
         return n == 1 ? "" : Long.toString(n);
     }

@@ -2,14 +2,18 @@ package io.fastlimit.rules;
 
 import io.fastlimit.Algorithm;
 import io.fastlimit.HeaderIdentityResolver;
+import io.fastlimit.PlanResolver;
 import io.fastlimit.internal.HeaderNames;
 import io.fastlimit.internal.RuleNames;
 
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A named limit: per scope ({@code user}, {@code header}, {@code ip}) the rates a client may not
@@ -26,10 +30,17 @@ import java.util.Optional;
  * limiter keeps made-up values from escaping the IP limit, and {@link Builder#headerResolver} for
  * how to say which values are genuine.
  *
+ * <p>A rule may give other rates to callers on a plan ({@link Builder#plan}, chosen by a
+ * {@link PlanResolver}), and may run in {@linkplain Builder#shadow shadow mode}: counted and logged,
+ * never blocking.
+ *
  * <p>The name is part of every key, so it must be the same in every instance of an application that
  * should share limits. Immutable and thread-safe.
  */
 public final class RateLimitRule {
+
+    /** Plan names: letters, digits, {@code _} and {@code -}, at most 64; no dot, so a limits file can name them. */
+    private static final Pattern PLAN_NAME = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
 
     private final String name;
     private final int cost;
@@ -38,6 +49,9 @@ public final class RateLimitRule {
     private final HeaderIdentityResolver headerResolver;
     private final boolean ipCeiling;
     private final Map<Scope, List<Rate>> rates;
+    private final Map<String, List<Rate>> plans;
+    private final PlanResolver planResolver;
+    private final boolean shadow;
 
     private RateLimitRule(Builder b) {
         this.name = b.name;
@@ -47,6 +61,24 @@ public final class RateLimitRule {
         this.headerResolver = b.headerResolver;
         this.ipCeiling = b.ipCeiling;
         this.rates = new EnumMap<>(b.rates);
+        this.plans = Collections.unmodifiableMap(new LinkedHashMap<>(b.plans));
+        this.planResolver = b.planResolver;
+        this.shadow = b.shadow;
+    }
+
+    /** A builder holding everything this rule holds, for a rule that differs from it in a few settings. */
+    Builder copy() {
+        Builder copy = new Builder(name);
+        copy.cost = cost;
+        copy.algorithm = algorithm;
+        copy.headerName = headerName;
+        copy.headerResolver = headerResolver;
+        copy.ipCeiling = ipCeiling;
+        copy.rates.putAll(rates);
+        copy.plans.putAll(plans);
+        copy.planResolver = planResolver;
+        copy.shadow = shadow;
+        return copy;
     }
 
     /**
@@ -105,6 +137,26 @@ public final class RateLimitRule {
         return rates.containsKey(scope);
     }
 
+    /** Plan name to the rates a caller on that plan gets instead of the default ones, in declaration order; empty for none. */
+    public Map<String, List<Rate>> plans() {
+        return plans;
+    }
+
+    /** What says which plan a request's caller is on; empty for a rule without plans. */
+    public Optional<PlanResolver> planResolver() {
+        return Optional.ofNullable(planResolver);
+    }
+
+    /** Whether this rule runs in shadow mode: counted, and logged when it would block, but never blocking. */
+    public boolean shadow() {
+        return shadow;
+    }
+
+    /** Whether {@code name} may name a plan: 1 to 64 letters, digits, {@code _} or {@code -}. */
+    public static boolean isValidPlanName(String name) {
+        return name != null && PLAN_NAME.matcher(name).matches();
+    }
+
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("RateLimitRule[").append(name);
@@ -124,6 +176,10 @@ public final class RateLimitRule {
         if (ipCeiling) {
             s.append(" ip-ceiling");
         }
+        plans.forEach((plan, list) -> s.append(" plan.").append(plan).append('=').append(Rate.format(list)));
+        if (shadow) {
+            s.append(" shadow");
+        }
         if (cost != 1) {
             s.append(" cost=").append(cost);
         }
@@ -139,6 +195,9 @@ public final class RateLimitRule {
         private HeaderIdentityResolver headerResolver;
         private boolean ipCeiling;
         private final Map<Scope, List<Rate>> rates = new EnumMap<>(Scope.class);
+        private final Map<String, List<Rate>> plans = new LinkedHashMap<>();
+        private PlanResolver planResolver;
+        private boolean shadow;
 
         private Builder(String name) {
             if (!RuleNames.isValid(name)) {
@@ -198,6 +257,51 @@ public final class RateLimitRule {
             return this;
         }
 
+        /** Sets the rates of {@code scope} to rates already parsed; for overrides. */
+        Builder rates(Scope scope, List<Rate> parsed) {
+            rates.put(scope, List.copyOf(parsed));
+            return this;
+        }
+
+        /**
+         * A caller on plan {@code plan} gets {@code rates} (e.g. {@code "10000/hour;500/min"}) instead of
+         * the default rates of the bucket it counts against; a caller on no plan, or on one the rule
+         * does not declare, gets the default ones. Needs a {@link #planResolver}.
+         *
+         * @param plan 1 to 64 letters, digits, {@code _} or {@code -}
+         */
+        public Builder plan(String plan, String rates) {
+            if (!isValidPlanName(plan)) {
+                throw new IllegalArgumentException("Invalid plan name '" + plan + "' for rule '" + name
+                        + "': expected 1 to 64 letters, digits, _ or -");
+            }
+            plans.put(plan, Rate.parse(rates));
+            return this;
+        }
+
+        /** Sets the plans to {@code parsed}, replacing those set before; for overrides. */
+        Builder plans(Map<String, List<Rate>> parsed) {
+            plans.clear();
+            plans.putAll(parsed);
+            return this;
+        }
+
+        /** Says which plan a request's caller is on; needed with {@link #plan}. Default: none. */
+        public Builder planResolver(PlanResolver resolver) {
+            this.planResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * With {@code true}, this rule counts and logs "would have blocked" (at most every 10 s) but
+         * lets every request through, while the other rules of the limiter enforce theirs: a new limit
+         * can be watched before it is enforced. Default {@code false}.
+         */
+        public Builder shadow(boolean shadow) {
+            this.shadow = shadow;
+            return this;
+        }
+
         /** Units each request consumes: at least 1 and at most the smallest limit of the rule. Default 1. */
         public Builder cost(int cost) {
             if (cost < 1) {
@@ -214,9 +318,9 @@ public final class RateLimitRule {
         }
 
         /**
-         * @throws IllegalArgumentException if no scope is limited, the cost exceeds a limit, a header
-         *                                  resolver is set without a header rate, or an IP ceiling
-         *                                  without IP rates
+         * @throws IllegalArgumentException if no scope is limited, the cost exceeds a limit (of a plan
+         *                                  too), a header resolver is set without a header rate, an IP
+         *                                  ceiling without IP rates, or plans without a plan resolver
          */
         public RateLimitRule build() {
             if (rates.isEmpty()) {
@@ -230,7 +334,13 @@ public final class RateLimitRule {
                 throw new IllegalArgumentException("Rule '" + name + "' asks for an IP ceiling but has no ip rates:"
                         + " set ip(rates) too");
             }
-            for (List<Rate> list : rates.values()) {
+            if (!plans.isEmpty() && planResolver == null) {
+                throw new IllegalArgumentException("Rule '" + name + "' has plans " + plans.keySet()
+                        + " but no plan resolver to say who is on them: set planResolver(...) too");
+            }
+            List<List<Rate>> all = new java.util.ArrayList<>(rates.values());
+            all.addAll(plans.values());
+            for (List<Rate> list : all) {
                 for (Rate rate : list) {
                     if (cost > rate.limit()) {
                         throw new IllegalArgumentException("Invalid cost " + cost + " for rule '" + name

@@ -1,6 +1,7 @@
 package io.fastlimit.jaxrs;
 
 import io.fastlimit.HeaderIdentityResolver;
+import io.fastlimit.PlanResolver;
 import io.fastlimit.internal.RuleNames;
 import io.fastlimit.rules.RateLimitRule;
 
@@ -32,15 +33,27 @@ final class AnnotationRules {
      */
     static RateLimitRule rule(RateLimit annotation, String defaultName, String where,
                               Function<String, HeaderIdentityResolver> headerResolvers) {
+        return rule(annotation, defaultName, where, headerResolvers, null);
+    }
+
+    /**
+     * The rule of {@code annotation}, as {@link #rule(RateLimit, String, String, Function)}, whose
+     * plans, if any, are told apart by {@code planResolver}.
+     *
+     * @param planResolver the resolver given to the feature, or {@code null}
+     */
+    static RateLimitRule rule(RateLimit annotation, String defaultName, String where,
+                              Function<String, HeaderIdentityResolver> headerResolvers, PlanResolver planResolver) {
         try {
-            return build(annotation, defaultName, headerResolvers);
+            return build(annotation, defaultName, headerResolvers, planResolver);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid " + describe(annotation) + " on " + where + ": " + e.getMessage(), e);
         }
     }
 
     private static RateLimitRule build(RateLimit a, String defaultName,
-                                       Function<String, HeaderIdentityResolver> headerResolvers) {
+                                       Function<String, HeaderIdentityResolver> headerResolvers,
+                                       PlanResolver planResolver) {
         if (!a.value().isEmpty() && !a.ip().isEmpty() && !a.value().equals(a.ip())) {
             throw new IllegalArgumentException("value \"" + a.value() + "\" and ip \"" + a.ip()
                     + "\" are the same setting: set one of them");
@@ -80,7 +93,17 @@ final class AnnotationRules {
         if (a.ipCeiling() && ip.isEmpty()) {
             throw new IllegalArgumentException("ipCeiling is set but ip, the rate that is the ceiling, is not");
         }
-        return rule.ipCeiling(a.ipCeiling()).cost(a.cost()).build();
+        for (Plan plan : a.plans()) {
+            rule.plan(plan.name(), plan.limit());
+        }
+        if (a.plans().length > 0) {
+            if (planResolver == null) {
+                throw new IllegalArgumentException("plans need a plan resolver to say who is on them: register"
+                        + " new FastLimitFeature(limiter).withPlanResolver(...)");
+            }
+            rule.planResolver(planResolver);
+        }
+        return rule.ipCeiling(a.ipCeiling()).shadow(a.shadow()).cost(a.cost()).build();
     }
 
     private static HeaderIdentityResolver instantiate(Class<? extends HeaderIdentityResolver> type) {
@@ -152,6 +175,19 @@ final class AnnotationRules {
         }
         if (a.ipCeiling()) {
             s.append(sep).append("ipCeiling = true");
+            sep = ", ";
+        }
+        if (a.plans().length > 0) {
+            s.append(sep).append("plans = {");
+            for (int i = 0; i < a.plans().length; i++) {
+                s.append(i == 0 ? "" : ", ").append("@Plan(name = \"").append(a.plans()[i].name())
+                        .append("\", limit = \"").append(a.plans()[i].limit()).append("\")");
+            }
+            s.append('}');
+            sep = ", ";
+        }
+        if (a.shadow()) {
+            s.append(sep).append("shadow = true");
             sep = ", ";
         }
         if (a.cost() != 1) {

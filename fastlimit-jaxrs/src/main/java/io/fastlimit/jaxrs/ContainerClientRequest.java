@@ -42,6 +42,11 @@ final class ContainerClientRequest implements ClientRequest {
     }
 
     @Override
+    public Object attribute(String name) {
+        return request.getProperty(name);
+    }
+
+    @Override
     public String user() {
         if (!userKnown) {
             user = filter.user(request);

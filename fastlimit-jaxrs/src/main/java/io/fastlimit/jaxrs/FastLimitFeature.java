@@ -2,6 +2,7 @@ package io.fastlimit.jaxrs;
 
 import io.fastlimit.FastLimit;
 import io.fastlimit.HeaderIdentityResolver;
+import io.fastlimit.PlanResolver;
 import io.fastlimit.RateLimitDecision;
 
 import jakarta.ws.rs.ConstrainedTo;
@@ -78,24 +79,28 @@ public final class FastLimitFeature implements Feature {
     private final Function<ContainerRequestContext, String> remoteAddress;
     /** Header name (case-insensitive) to the resolver of its values. */
     private final Map<String, HeaderIdentityResolver> headerResolvers;
+    /** Null until {@link #withPlanResolver} gives one. */
+    private final PlanResolver planResolver;
 
     /** Limits annotated resources with {@code limiter}; users from the {@code SecurityContext}. */
     public FastLimitFeature(FastLimit limiter) {
-        this(Objects.requireNonNull(limiter, "limiter"), UserResolver.securityContext(), null, Map.of());
+        this(Objects.requireNonNull(limiter, "limiter"), UserResolver.securityContext(), null, Map.of(), null);
     }
 
     private FastLimitFeature(FastLimit limiter, UserResolver userResolver,
                              Function<ContainerRequestContext, String> remoteAddress,
-                             Map<String, HeaderIdentityResolver> headerResolvers) {
+                             Map<String, HeaderIdentityResolver> headerResolvers, PlanResolver planResolver) {
         this.limiter = limiter;
         this.userResolver = userResolver;
         this.remoteAddress = remoteAddress;
         this.headerResolvers = headerResolvers;
+        this.planResolver = planResolver;
     }
 
     /** A copy that finds the user with {@code resolver} instead of the {@code SecurityContext}'s principal. */
     public FastLimitFeature withUserResolver(UserResolver resolver) {
-        return new FastLimitFeature(limiter, Objects.requireNonNull(resolver, "resolver"), remoteAddress, headerResolvers);
+        return new FastLimitFeature(limiter, Objects.requireNonNull(resolver, "resolver"), remoteAddress, headerResolvers,
+                planResolver);
     }
 
     /**
@@ -109,7 +114,19 @@ public final class FastLimitFeature implements Feature {
         Map<String, HeaderIdentityResolver> resolvers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         resolvers.putAll(headerResolvers);
         resolvers.put(headerName, Objects.requireNonNull(resolver, "resolver"));
-        return new FastLimitFeature(limiter, userResolver, remoteAddress, Collections.unmodifiableMap(resolvers));
+        return new FastLimitFeature(limiter, userResolver, remoteAddress, Collections.unmodifiableMap(resolvers),
+                planResolver);
+    }
+
+    /**
+     * A copy in which {@code resolver} says which plan a request's caller is on, for every annotation
+     * that declares {@link RateLimit#plans() plans}; an annotation with plans and no resolver fails the
+     * start. The resolver reads what the server knows (the user, a request property your authentication
+     * sets, an API key looked up), never a plan the client names: see {@link PlanResolver}.
+     */
+    public FastLimitFeature withPlanResolver(PlanResolver resolver) {
+        return new FastLimitFeature(limiter, userResolver, remoteAddress, headerResolvers,
+                Objects.requireNonNull(resolver, "resolver"));
     }
 
     /**
@@ -118,7 +135,8 @@ public final class FastLimitFeature implements Feature {
      * servlet ones; trusted proxies and exempt addresses still apply to what it returns.
      */
     public FastLimitFeature withRemoteAddress(Function<ContainerRequestContext, String> resolver) {
-        return new FastLimitFeature(limiter, userResolver, Objects.requireNonNull(resolver, "resolver"), headerResolvers);
+        return new FastLimitFeature(limiter, userResolver, Objects.requireNonNull(resolver, "resolver"), headerResolvers,
+                planResolver);
     }
 
     /** The limiter this feature checks requests with. */
@@ -128,7 +146,7 @@ public final class FastLimitFeature implements Feature {
 
     @Override
     public boolean configure(FeatureContext context) {
-        context.register(new RateLimitBinder(limiter, userResolver, remoteAddress, headerResolvers::get));
+        context.register(new RateLimitBinder(limiter, userResolver, remoteAddress, headerResolvers::get, planResolver));
         context.register(RateLimitExceededMapper.class, DEFAULT_MAPPER_PRIORITY);
         return true;
     }

@@ -85,6 +85,20 @@ public @interface RateLimit {
     int cost() default 1;
 
     /**
+     * Other rates for callers on a plan, e.g. {@code plans = {@Plan(name = "pro", limit = "50/min")}}:
+     * a caller on one of them gets its rates instead of the default ones of the bucket it counts
+     * against; a caller on no plan, or on another, gets the default ones. Needs the plan resolver given
+     * to {@link FastLimitFeature#withPlanResolver}. Default none.
+     */
+    Plan[] plans() default {};
+
+    /**
+     * Whether this limit runs in shadow mode: counted, and logged when it would have blocked (at most
+     * every 10 s), but never blocking, while the other limits enforce theirs. Default {@code false}.
+     */
+    boolean shadow() default false;
+
+    /**
      * The rule name written into every key. Default: derived from the resource, {@code Orders} for a
      * class limit and {@code Orders.export} for a method limit, so every instance of the application
      * shares the same buckets. Two annotations with the same name share their buckets, and must then

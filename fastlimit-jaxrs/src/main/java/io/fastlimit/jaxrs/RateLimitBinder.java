@@ -2,6 +2,7 @@ package io.fastlimit.jaxrs;
 
 import io.fastlimit.FastLimit;
 import io.fastlimit.HeaderIdentityResolver;
+import io.fastlimit.PlanResolver;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.rules.Scope;
 
@@ -42,12 +43,15 @@ final class RateLimitBinder implements DynamicFeature {
     private final UserResolver users;
     private final Function<ContainerRequestContext, String> remoteAddress;
     private final Function<String, HeaderIdentityResolver> headerResolvers;
+    /** Null when the application gave none. */
+    private final PlanResolver planResolver;
     /** Rule name to the limit that took it first. Guarded by {@code this}. */
     private final Map<String, Named> names = new HashMap<>();
 
     RateLimitBinder(FastLimit limiter, UserResolver users, Function<ContainerRequestContext, String> remoteAddress,
-                    Function<String, HeaderIdentityResolver> headerResolvers) {
+                    Function<String, HeaderIdentityResolver> headerResolvers, PlanResolver planResolver) {
         this.limiter = limiter;
+        this.planResolver = planResolver;
         this.users = users;
         this.remoteAddress = remoteAddress;
         this.headerResolvers = headerResolvers;
@@ -70,13 +74,13 @@ final class RateLimitBinder implements DynamicFeature {
         List<RateLimitRule> rules = new ArrayList<>(2);
         if (onMethod != null) {
             RateLimitRule rule = AnnotationRules.rule(onMethod, AnnotationRules.methodName(resourceClass, method), where,
-                    headerResolvers);
+                    headerResolvers, planResolver);
             rules.add(claim(rule, where, !onMethod.name().isEmpty()));
         }
         if (onClass != null) {
             String owner = resourceClass.getName();
             RateLimitRule rule = AnnotationRules.rule(onClass, AnnotationRules.className(resourceClass),
-                    owner + " (the class of resource method " + where + ")", headerResolvers);
+                    owner + " (the class of resource method " + where + ")", headerResolvers, planResolver);
             rules.add(claim(rule, owner, !onClass.name().isEmpty()));
         }
         for (RateLimitRule rule : rules) {
@@ -186,7 +190,7 @@ final class RateLimitBinder implements DynamicFeature {
                 return false;
             }
         }
-        return Objects.equals(a.headerName(), b.headerName());
+        return Objects.equals(a.headerName(), b.headerName()) && a.plans().equals(b.plans());
     }
 
     private static boolean isPresent(String className) {

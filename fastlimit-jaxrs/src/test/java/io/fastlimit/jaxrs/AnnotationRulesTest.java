@@ -180,4 +180,21 @@ class AnnotationRulesTest {
         return AnnotationRules.rule(method.getAnnotation(RateLimit.class),
                 AnnotationRules.methodName(Orders.class, method), "where", headerResolvers);
     }
+
+    @RateLimit(ip = "2/min", plans = @Plan(name = "pro", limit = "50/min"), shadow = true)
+    public void planned() {
+    }
+
+    @Test
+    void plansNeedTheFeaturesPlanResolverAndAreDescribed() throws Exception {
+        RateLimit annotation = AnnotationRulesTest.class.getMethod("planned").getAnnotation(RateLimit.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AnnotationRules.rule(annotation, "planned", "here",
+                        header -> null, null))
+                .hasMessageContaining("Invalid @RateLimit(ip = \"2/min\", plans = {@Plan(name = \"pro\", limit = \"50/min\")},"
+                        + " shadow = true) on here: plans need a plan resolver");
+        io.fastlimit.rules.RateLimitRule rule = AnnotationRules.rule(annotation, "planned", "here", header -> null,
+                request -> "pro");
+        org.assertj.core.api.Assertions.assertThat(rule.plans()).containsOnlyKeys("pro");
+        org.assertj.core.api.Assertions.assertThat(rule.shadow()).isTrue();
+    }
 }

@@ -7,7 +7,6 @@ import io.fastlimit.rules.RateLimitRule;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
-import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
@@ -20,7 +19,6 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,8 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the application counts into the same keys. All filters of a webapp configured this way share one
  * limiter, and so one backend and one Redis connection pool, closed when the webapp stops; its
  * settings (Redis URL, key prefix, header style, dry run, exempt IPs, trusted proxies, IPv6 prefix,
- * failure policy) may be set on any one of them, or alike on several, and fall back to the
- * {@code FASTLIMIT_*} environment variables. An application may instead put a limiter of its own
+ * failure policy, limits file) are written as {@code <context-param>}s named {@code fastlimit.<setting>},
+ * or, the older form, as init-params of any one filter or alike on several, and fall back to the
+ * {@code FASTLIMIT_*} environment variables (see {@link WebappSettings}). An application may instead put a limiter of its own
  * under the context attribute {@link #LIMITER_ATTRIBUTE} before the filters start; they then use it
  * and leave it open.
  *
@@ -169,8 +168,8 @@ public final class FastLimitFilter implements Filter {
                 active = new Active(givenLimiter, givenRule, users, blocked, null, context);
             } else {
                 RateLimitRule rule = FilterSettings.rule(filterName, params, classLoader(context));
-                Map<String, String> limiterParams = webappLimiterParams(context, filterName, params);
-                SharedLimiter shared = SharedLimiter.acquire(context, filterName, rule.name(), limiterParams, System.getenv());
+                WebappSettings webapp = WebappSettings.read(context, filterName, params);
+                SharedLimiter shared = SharedLimiter.acquire(context, filterName, rule.name(), webapp, System.getenv());
                 active = new Active(shared.limiter(), rule, users, blocked, shared, context);
             }
             try {
@@ -264,40 +263,6 @@ public final class FastLimitFilter implements Filter {
             return ServletClientRequest.attributeThenPrincipal(params.get(FilterSettings.USER_ATTRIBUTE));
         }
         return ServletClientRequest::principal;
-    }
-
-    /**
-     * The limiter-level init-params of every FastLimitFilter declared in the webapp, merged, so the
-     * shared limiter is the same whichever filter starts first. Falls back to this filter's own when
-     * the container does not list its filters.
-     */
-    private static Map<String, String> webappLimiterParams(ServletContext context, String filterName,
-                                                           Map<String, String> params) {
-        Map<String, Map<String, String>> byFilter = new LinkedHashMap<>();
-        byFilter.put(filterName, FilterSettings.limiterParams(params));
-        Map<String, ? extends FilterRegistration> registrations;
-        try {
-            registrations = context.getFilterRegistrations();
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "The container does not list its filters; using the init-params of this one", e);
-            return byFilter.get(filterName);
-        }
-        if (registrations != null) {
-            for (Map.Entry<String, ? extends FilterRegistration> entry : new java.util.TreeMap<>(registrations).entrySet()) {
-                FilterRegistration registration = entry.getValue();
-                if (FastLimitFilter.class.getName().equals(registration.getClassName())
-                        && !entry.getKey().equals(filterName)) {
-                    Map<String, String> theirs = new java.util.TreeMap<>();
-                    registration.getInitParameters().forEach((name, value) -> {
-                        if (FilterSettings.LIMITER_PARAMS.contains(name) && value != null && !value.isBlank()) {
-                            theirs.put(name, value.trim());
-                        }
-                    });
-                    byFilter.put(entry.getKey(), theirs);
-                }
-            }
-        }
-        return FilterSettings.merge(byFilter);
     }
 
     private static ClassLoader classLoader(ServletContext context) {

@@ -4,6 +4,7 @@ import io.fastlimit.Algorithm;
 import io.fastlimit.FastLimit;
 import io.fastlimit.FastLimitSettings;
 import io.fastlimit.HeaderIdentityResolver;
+import io.fastlimit.PlanResolver;
 import io.fastlimit.backends.BackendUrls;
 import io.fastlimit.internal.RuleNames;
 import io.fastlimit.rules.RateLimitRule;
@@ -21,9 +22,10 @@ import java.util.function.Function;
 /**
  * Reads a {@link FastLimitFilter}'s init-params. Three kinds:
  * <ul>
- *   <li>rule-level ({@link #RULE_PARAMS}): the filter's own rule;</li>
+ *   <li>rule-level ({@link #RULE_PARAMS}, and {@code plan.<plan>} for each plan): the filter's own rule;</li>
  *   <li>limiter-level ({@link #LIMITER_PARAMS}): the limiter all filters of a webapp share, so they
- *       must agree between filters; each falls back to its {@code FASTLIMIT_*} variable;</li>
+ *       must agree between filters and with the {@code fastlimit.*} context-params that are their
+ *       proper place ({@link WebappSettings}); each falls back to its {@code FASTLIMIT_*} variable;</li>
  *   <li>filter-level ({@link #FILTER_PARAMS}): how this filter finds the user and answers a block.</li>
  * </ul>
  * Every error is an {@link IllegalArgumentException} naming the init-param and its value.
@@ -39,6 +41,11 @@ final class FilterSettings {
     static final String COST = "cost";
     static final String NAME = "name";
     static final String ALGORITHM = "algorithm";
+    static final String PLAN_RESOLVER = "plan-resolver";
+    static final String PLAN_ATTRIBUTE = "plan-attribute";
+    static final String SHADOW = "shadow";
+    /** {@code plan.<plan>}: the rates of one plan, e.g. {@code plan.pro} = {@code 10000/hour;500/min}. */
+    static final String PLAN_PREFIX = "plan.";
 
     static final String REDIS_URL = FastLimitSettings.REDIS_URL;
     /** {@code true}: the shared limiter's meters go to Micrometer's global registry (see {@link MetricsBinding}). */
@@ -49,7 +56,7 @@ final class FilterSettings {
     static final String BLOCKED_HANDLER = "blocked-handler";
 
     static final List<String> RULE_PARAMS = List.of(IP, USER, HEADER, HEADER_NAME, HEADER_RESOLVER, IP_CEILING, COST,
-            NAME, ALGORITHM);
+            NAME, ALGORITHM, PLAN_RESOLVER, PLAN_ATTRIBUTE, SHADOW);
     /**
      * The limiter's settings by name ({@link FastLimitSettings#NAMES}), but for {@code algorithm}: on a
      * filter that is its rule's own, while {@code FASTLIMIT_ALGORITHM} sets the limiter's default.
@@ -75,7 +82,8 @@ final class FilterSettings {
     static Map<String, String> read(String filterName, Enumeration<String> names, Function<String, String> values) {
         Map<String, String> params = new TreeMap<>();
         for (String name : names == null ? List.<String>of() : Collections.list(names)) {
-            if (!RULE_PARAMS.contains(name) && !LIMITER_PARAMS.contains(name) && !FILTER_PARAMS.contains(name)) {
+            if (!RULE_PARAMS.contains(name) && !LIMITER_PARAMS.contains(name) && !FILTER_PARAMS.contains(name)
+                    && !name.startsWith(PLAN_PREFIX)) {
                 throw new IllegalArgumentException("Unknown init-param '" + name + "' of filter '" + filterName
                         + "': expected one of " + String.join(", ", allParams()));
             }
@@ -89,6 +97,7 @@ final class FilterSettings {
 
     private static List<String> allParams() {
         List<String> all = new ArrayList<>(RULE_PARAMS);
+        all.add(PLAN_PREFIX + "<plan>");
         all.addAll(LIMITER_PARAMS);
         all.addAll(FILTER_PARAMS);
         return all;
@@ -156,6 +165,38 @@ final class FilterSettings {
         if (params.containsKey(ALGORITHM)) {
             rule.algorithm(parse(filterName, params, ALGORITHM, params.get(ALGORITHM), Algorithm::parse));
         }
+        boolean hasPlans = false;
+        for (String param : params.keySet()) {
+            if (param.startsWith(PLAN_PREFIX)) {
+                String plan = param.substring(PLAN_PREFIX.length());
+                apply(filterName, params, param, rates -> rule.plan(plan, rates));
+                hasPlans = true;
+            }
+        }
+        for (String resolverParam : List.of(PLAN_RESOLVER, PLAN_ATTRIBUTE)) {
+            if (params.containsKey(resolverParam) && !hasPlans) {
+                throw invalid(filterName, resolverParam, params.get(resolverParam), new IllegalArgumentException(
+                        "it says which plan a caller is on, but the filter declares no plan: add init-params such as"
+                                + " plan.pro=10000/hour;500/min"));
+            }
+        }
+        if (params.containsKey(PLAN_RESOLVER) && params.containsKey(PLAN_ATTRIBUTE)) {
+            throw new IllegalArgumentException("Filter '" + filterName + "' sets both init-params plan-resolver='"
+                    + params.get(PLAN_RESOLVER) + "' and plan-attribute='" + params.get(PLAN_ATTRIBUTE) + "': choose one");
+        }
+        if (params.containsKey(PLAN_RESOLVER)) {
+            rule.planResolver(instantiate(filterName, params, PLAN_RESOLVER, PlanResolver.class, loader));
+        } else if (params.containsKey(PLAN_ATTRIBUTE)) {
+            rule.planResolver(PlanResolver.fromAttribute(params.get(PLAN_ATTRIBUTE)));
+        } else if (hasPlans) {
+            String first = params.keySet().stream().filter(p -> p.startsWith(PLAN_PREFIX)).findFirst().orElseThrow();
+            throw invalid(filterName, first, params.get(first), new IllegalArgumentException(
+                    "a plan needs a plan-resolver (a PlanResolver class) or a plan-attribute (the request attribute"
+                            + " your authentication sets to the caller's plan)"));
+        }
+        if (params.containsKey(SHADOW)) {
+            rule.shadow(parse(filterName, params, SHADOW, params.get(SHADOW), FastLimitSettings::parseBoolean));
+        }
         if (params.containsKey(COST)) {
             apply(filterName, params, COST, v -> rule.cost(parseCost(v)));
         }
@@ -197,7 +238,8 @@ final class FilterSettings {
             limiter = builder.build();
         } catch (RuntimeException e) {
             String source = limiterParams.containsKey(REDIS_URL)
-                    ? "init-param " + REDIS_URL + "='" + BackendUrls.redact(limiterParams.get(REDIS_URL)) + "'"
+                    ? REDIS_URL + "='" + BackendUrls.redact(limiterParams.get(REDIS_URL)) + "' (an init-param, or the"
+                            + " context-param " + WebappSettings.CONTEXT_PREFIX + REDIS_URL + ")"
                     : env.get(REDIS_URL_VARIABLE) != null
                     ? REDIS_URL_VARIABLE + "='" + BackendUrls.redact(env.get(REDIS_URL_VARIABLE)) + "'"
                     : "its settings";

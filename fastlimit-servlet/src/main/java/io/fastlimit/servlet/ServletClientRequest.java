@@ -39,6 +39,11 @@ final class ServletClientRequest implements ClientRequest {
     }
 
     @Override
+    public Object attribute(String name) {
+        return request.getAttribute(name);
+    }
+
+    @Override
     public String user() {
         return UserResolution.userOrAnonymous(users, () -> users.resolveUser(request));
     }

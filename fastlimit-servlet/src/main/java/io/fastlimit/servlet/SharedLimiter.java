@@ -45,8 +45,8 @@ final class SharedLimiter {
     }
 
     /**
-     * The webapp's limiter for filter {@code filterName}, created from {@code limiterParams} and
-     * {@code env} if this is the first filter to ask.
+     * The webapp's limiter for filter {@code filterName}, created from the {@code webapp}'s settings
+     * and {@code env} if this is the first filter to ask.
      *
      * @throws IllegalArgumentException when {@code limiterParams} disagree with those the shared
      *                                  limiter was built from, when the application provided the limiter
@@ -54,7 +54,8 @@ final class SharedLimiter {
      *                                  already uses {@code ruleName}
      */
     static SharedLimiter acquire(ServletContext context, String filterName, String ruleName,
-                                 Map<String, String> limiterParams, Map<String, String> env) {
+                                 WebappSettings webapp, Map<String, String> env) {
+        Map<String, String> limiterParams = webapp.settings;
         synchronized (LOCK) {
             SharedLimiter shared = context.getAttribute(ATTRIBUTE) instanceof SharedLimiter s ? s : null;
             if (shared == null) {
@@ -67,6 +68,8 @@ final class SharedLimiter {
                 } else {
                     FastLimit limiter = FilterSettings.buildLimiter(filterName, limiterParams, env);
                     shared = new SharedLimiter(limiter, true, limiterParams, filterName);
+                    webapp.warnIfMisplaced(); // once: when the webapp's limiter is built
+
                 }
             }
             shared.check(filterName, limiterParams);
@@ -90,8 +93,8 @@ final class SharedLimiter {
     private void check(String filterName, Map<String, String> limiterParams) {
         if (!owned) {
             if (!limiterParams.isEmpty()) {
-                throw new IllegalArgumentException("The limiter-level init-params " + limiterParams.keySet()
-                        + " are set on FastLimitFilters of this webapp, but the application provides the limiter in"
+                throw new IllegalArgumentException("The limiter settings " + limiterParams.keySet()
+                        + " are set as init-params of FastLimitFilters or fastlimit.* context-params of this webapp, but the application provides the limiter in"
                         + " context attribute " + FastLimitFilter.LIMITER_ATTRIBUTE
                         + ": configure that limiter in code instead");
             }

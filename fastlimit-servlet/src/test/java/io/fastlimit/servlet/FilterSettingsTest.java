@@ -176,7 +176,8 @@ class FilterSettingsTest {
     @Test
     void aRedisUrlThatCannotBeUsedIsReportedAgainstItsSourceWithoutThePassword() {
         assertThatThrownBy(() -> FilterSettings.buildLimiter("f", Map.of("redis-url", "redis://u:pw@127.0.0.1:port"), Map.of()))
-                .hasMessageContaining("init-param redis-url='redis://u:***@127.0.0.1:port'")
+                .hasMessageContaining("redis-url='redis://u:***@127.0.0.1:port' (an init-param, or the context-param"
+                        + " fastlimit.redis-url)")
                 .hasMessageNotContaining(":pw@");
         assertThatThrownBy(() -> FilterSettings.buildLimiter("f", Map.of(), Map.of("FASTLIMIT_REDIS_URL", "redis://:pw@h:1/db")))
                 .hasMessageContaining("FASTLIMIT_REDIS_URL='redis://:***@h:1/db'")

@@ -2,6 +2,7 @@ package io.fastlimit.examples.observability;
 
 import io.fastlimit.FastLimit;
 import io.fastlimit.examples.DemoApiKeys;
+import io.fastlimit.examples.DemoPlans;
 import io.fastlimit.examples.jaxrs.DemoAuthFilter;
 import io.fastlimit.rules.RateLimitRule;
 
@@ -28,6 +29,9 @@ public final class DemoRules {
                 .headerResolver(new DemoApiKeys()).ip("2/min").build();
         RateLimitRule reports = RateLimitRule.builder("reports").header("X-Api-Key", "5/min")
                 .headerResolver(new DemoApiKeys()).ip("2/min").build();
+        DemoPlans plans = new DemoPlans();
+        RateLimitRule plan = RateLimitRule.builder("plan").header(DemoPlans.HEADER, "5/min").headerResolver(plans)
+                .ip("2/min").plan("free", "5/min").plan("pro", "50/min").planResolver(plans).build();
         return List.of(
                 new RateLimitStatusServlet.Entry("GET /servlet/hello", () -> limiter,
                         RateLimitRule.ip("servlet-hello", "5/min"), null),
@@ -38,6 +42,7 @@ public final class DemoRules {
                 new RateLimitStatusServlet.Entry("GET /webxml/*", webXml,
                         RateLimitRule.builder("global").ip("100/min").user("1000/min").build(), null),
                 new RateLimitStatusServlet.Entry("GET /webxml/hello", webXml, RateLimitRule.ip("hello", "5/min"), null),
-                new RateLimitStatusServlet.Entry("GET /webxml/reports", webXml, reports, null));
+                new RateLimitStatusServlet.Entry("GET /webxml/reports", webXml, reports, null),
+                new RateLimitStatusServlet.Entry("GET /api/plan", () -> limiter, plan, null));
     }
 }
