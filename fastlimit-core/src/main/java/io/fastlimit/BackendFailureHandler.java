@@ -71,6 +71,23 @@ final class BackendFailureHandler implements AutoCloseable {
         };
     }
 
+    /**
+     * What a check of {@code key} would see while the backend fails, for a peek the backend could not
+     * answer: the local count under {@link FailurePolicy#LOCAL}, a full bucket under
+     * {@link FailurePolicy#OPEN}, an empty one under {@link FailurePolicy#CLOSED}. It decides nothing,
+     * so it is not counted among {@link #decisions()}.
+     */
+    BackendResult onPeekFailure(String key, List<BucketConfig> buckets, RuntimeException failure) {
+        long nowMs = clock.millis();
+        log.log(nowMs, "Rate-limit backend failed; answering a peek as the failure policy " + policy + " would", failure);
+        long limit = buckets.get(0).limit();
+        return switch (policy) {
+            case LOCAL -> (localFallback != null ? localFallback : backend).peek(key, buckets);
+            case CLOSED -> new BackendResult(false, limit, 0, nowMs + FAIL_CLOSED_RETRY_MS, FAIL_CLOSED_RETRY_MS, 0);
+            case OPEN -> new BackendResult(true, limit, limit, nowMs, 0, 0);
+        };
+    }
+
     /** Checks the policy has answered since the limiter was built. */
     long decisions() {
         return decisions.sum();

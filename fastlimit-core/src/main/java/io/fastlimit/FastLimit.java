@@ -4,6 +4,7 @@ import io.fastlimit.backends.Backend;
 import io.fastlimit.backends.BackendFactory;
 import io.fastlimit.backends.BackendUrls;
 import io.fastlimit.backends.BackendResult;
+import io.fastlimit.backends.BackendUnavailableException;
 import io.fastlimit.backends.CircuitBreakingBackend;
 import io.fastlimit.backends.memory.MemoryBackend;
 import io.fastlimit.event.RateLimitListener;
@@ -161,16 +162,20 @@ public final class FastLimit implements AutoCloseable {
      * turned away afterwards. Never throws for anything the request carries.
      */
     public Consumption acquire(RateLimitRule rule, ClientRequest request) {
-        BoundRule bound = bind(rule);
+        return route(bind(rule), request, acquiring);
+    }
+
+    /**
+     * What a request is counted as under one rule, told to a {@link Route}: the one place that
+     * decides between user, a header value and the IP, so that checking and peeking always agree.
+     */
+    private <R> R route(BoundRule bound, ClientRequest request, Route<R> route) {
         String ip = null;
         if (!exemptIps.isEmpty()) {
             ip = clientIps.resolve(request);
             // a client that cannot be determined is never exempt, whatever the proxy it came through
             if (ip != null && IpRange.anyContains(exemptIps, IpAddresses.parse(ip))) {
-                if (events.listening()) {
-                    events.exempt(bound.rule.name(), bound.cost);
-                }
-                return Consumption.nothing();
+                return route.exempt(bound);
             }
         }
         ScopeBinding scope = null;
@@ -206,27 +211,71 @@ public final class FastLimit implements AutoCloseable {
             scope = bound.ip;
         }
         if (scope == null) {
-            return Consumption.nothing();
+            return route.unlimited(bound);
         }
         ScopeBinding counted = bound.planResolver == null ? scope : withPlan(bound, scope, request);
         if (scope == bound.perIp) {
-            return decide(bound, counted, ipBucketId(ip, request));
+            return route.one(bound, counted, ipBucketId(ip, request));
         }
         if (!ipCeiling) {
-            return decide(bound, counted, id);
+            return route.one(bound, counted, id);
         }
-        // the ceiling first: once an address is spent, its made-up values do not even create buckets
-        Consumption ceiling = decide(bound, bound.perIp, ipBucketId(ip, request));
-        if (!ceiling.decision().allowed()) {
-            return ceiling;
-        }
-        Consumption own = decide(bound, counted, id);
-        if (!own.decision().allowed()) {
-            ceiling.giveBack(); // all buckets of one check consume, or none does
-            return own;
-        }
-        return own.and(ceiling); // reports the tighter, and the own bucket on a tie
+        return route.withIpCeiling(bound, counted, id, ipBucketId(ip, request));
     }
+
+    /**
+     * What to do with the bucket a request counts against. Implemented once for checks and once for
+     * peeks; both are fields, so routing a request allocates nothing.
+     */
+    private interface Route<R> {
+        /** The client's address is exempt. */
+        R exempt(BoundRule bound);
+
+        /** The rule limits no identity this request has. */
+        R unlimited(BoundRule bound);
+
+        /** One bucket: {@code scope}'s, for {@code id}. */
+        R one(BoundRule bound, ScopeBinding scope, String id);
+
+        /** {@code scope}'s bucket for {@code id}, and the rule's IP bucket for {@code ipId} as a ceiling. */
+        R withIpCeiling(BoundRule bound, ScopeBinding scope, String id, String ipId);
+    }
+
+    /** Checks and consumes. */
+    private final Route<Consumption> acquiring = new Route<>() {
+        @Override
+        public Consumption exempt(BoundRule bound) {
+            if (events.listening()) {
+                events.exempt(bound.rule.name(), bound.cost);
+            }
+            return Consumption.nothing();
+        }
+
+        @Override
+        public Consumption unlimited(BoundRule bound) {
+            return Consumption.nothing();
+        }
+
+        @Override
+        public Consumption one(BoundRule bound, ScopeBinding scope, String id) {
+            return decide(bound, scope, id);
+        }
+
+        @Override
+        public Consumption withIpCeiling(BoundRule bound, ScopeBinding scope, String id, String ipId) {
+            // the ceiling first: once an address is spent, its made-up values do not even create buckets
+            Consumption ceiling = decide(bound, bound.perIp, ipId);
+            if (!ceiling.decision().allowed()) {
+                return ceiling;
+            }
+            Consumption own = decide(bound, scope, id);
+            if (!own.decision().allowed()) {
+                ceiling.giveBack(); // all buckets of one check consume, or none does
+                return own;
+            }
+            return own.and(ceiling); // reports the tighter, and the own bucket on a tie
+        }
+    };
 
     /** The IP bucket id of {@code request}, whose client address is {@code ip} when already resolved. */
     private String ipBucketId(String ip, ClientRequest request) {
@@ -308,58 +357,51 @@ public final class FastLimit implements AutoCloseable {
      * consuming anything or creating a bucket. The client is identified exactly as by
      * {@link #check(RateLimitRule, ClientRequest) check}; when the rule also holds it to its IP
      * rates (a header value nobody vouches for), the tighter of the two buckets is reported. Dry run
-     * and the failure policy play no part: this is the backend's own count.
+     * plays no part: this is the backend's own count. When the backend fails, the answer is what the
+     * failure policy would see (the local count, a full bucket when open, an empty one when closed),
+     * so asking never fails.
      *
      * @return the status; {@link RateLimitStatus#limited()} is false for an exempt client or a rule
      *         with no rate for it
      * @throws UnsupportedOperationException when the backend cannot peek (see {@link Backend#peek})
-     * @throws io.fastlimit.backends.BackendUnavailableException when the backend fails or does not answer in time
      */
     public RateLimitStatus peek(RateLimitRule rule, ClientRequest request) {
-        BoundRule bound = bind(rule);
-        String ip = null;
-        if (!exemptIps.isEmpty()) {
-            ip = clientIps.resolve(request);
-            if (ip != null && IpRange.anyContains(exemptIps, IpAddresses.parse(ip))) {
-                return new RateLimitStatus(rule.name(), null, 0, 0, 0, 0);
-            }
-        }
-        // the same identity as acquire(): user, then a vouched-for header value, then the IP
-        ScopeBinding scope = null;
-        String id = null;
-        boolean ipCeiling = bound.rule.ipCeiling();
-        String user = bound.user != null ? request.user() : null;
-        if (user != null && !user.isEmpty()) {
-            scope = bound.user;
-            id = KeyIds.of(user);
-        }
-        String value = scope == null && bound.header != null ? request.header(bound.rule.headerName()) : null;
-        if (value != null && !(value = value.trim()).isEmpty()) {
-            String clientId = bound.headerResolver == null ? value : clientIdOf(bound, value);
-            scope = clientId != null ? bound.header : bound.perIp;
-            id = clientId != null ? KeyIds.of(clientId) : null;
-            ipCeiling |= bound.headerResolver == null;
-        }
-        if (scope == null) {
-            scope = bound.ip;
-        }
-        if (scope == null) {
-            return new RateLimitStatus(rule.name(), null, 0, 0, 0, 0);
-        }
-        ScopeBinding counted = bound.planResolver == null ? scope : withPlan(bound, scope, request);
-        if (scope == bound.perIp) {
-            return status(bound, counted, ipBucketId(ip, request));
-        }
-        RateLimitStatus own = status(bound, counted, id);
-        if (!ipCeiling) {
-            return own;
-        }
-        RateLimitStatus ceiling = status(bound, bound.perIp, ipBucketId(ip, request));
-        return ceiling.remaining() < own.remaining() ? ceiling : own;
+        return route(bind(rule), request, peeking);
     }
 
+    /** Reads without consuming. */
+    private final Route<RateLimitStatus> peeking = new Route<>() {
+        @Override
+        public RateLimitStatus exempt(BoundRule bound) {
+            return new RateLimitStatus(bound.rule.name(), null, 0, 0, 0, 0);
+        }
+
+        @Override
+        public RateLimitStatus unlimited(BoundRule bound) {
+            return exempt(bound);
+        }
+
+        @Override
+        public RateLimitStatus one(BoundRule bound, ScopeBinding scope, String id) {
+            return status(bound, scope, id);
+        }
+
+        @Override
+        public RateLimitStatus withIpCeiling(BoundRule bound, ScopeBinding scope, String id, String ipId) {
+            RateLimitStatus own = status(bound, scope, id);
+            RateLimitStatus ceiling = status(bound, bound.perIp, ipId);
+            return ceiling.remaining() < own.remaining() ? ceiling : own;
+        }
+    };
+
     private RateLimitStatus status(BoundRule bound, ScopeBinding scope, String id) {
-        BackendResult peeked = backend.peek(scope.key(id), scope.buckets);
+        String key = scope.key(id);
+        BackendResult peeked;
+        try {
+            peeked = backend.peek(key, scope.buckets);
+        } catch (BackendUnavailableException e) {
+            peeked = failures.onPeekFailure(key, scope.buckets, e); // asking where one stands never fails a request
+        }
         return new RateLimitStatus(bound.rule.name(), scope.scope, peeked.limit(), peeked.remaining(), peeked.resetMs(),
                 peeked.retryAfterMs());
     }

@@ -1,17 +1,23 @@
 package io.fastlimit;
 
+import io.fastlimit.backends.BackendResult;
+import io.fastlimit.backends.BackendUnavailableException;
+import io.fastlimit.rules.BucketConfig;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.rules.Scope;
 import io.fastlimit.testing.ManualClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@ExtendWith(QuietLogs.class) // a backend that fails on purpose
 class PeekTest {
 
     private final ManualClock clock = new ManualClock();
@@ -83,6 +89,46 @@ class PeekTest {
                     .isInstanceOf(UnsupportedOperationException.class)
                     .hasMessageContaining("FailingBackend")
                     .hasMessageContaining("Backend.peek");
+        }
+    }
+
+    @Test
+    void aFailingBackendIsAnsweredAsTheFailurePolicyWouldCountNeverWithAnError() {
+        try (FastLimit local = FastLimit.builder().clock(clock).backend(new DownBackend()).failurePolicy(FailurePolicy.LOCAL).build();
+             FastLimit open = FastLimit.builder().clock(clock).backend(new DownBackend()).failurePolicy(FailurePolicy.OPEN).build();
+             FastLimit closed = FastLimit.builder().clock(clock).backend(new DownBackend()).failurePolicy(FailurePolicy.CLOSED).build()) {
+            local.check(rule, anonymous); // counted in local memory while the store is down
+            assertThat(local.peek(rule, anonymous).remaining()).isEqualTo(2);
+            assertThat(local.failurePolicyDecisions()).as("a peek decides nothing").isEqualTo(1);
+
+            RateLimitStatus whenOpen = open.peek(rule, anonymous);
+            assertThat(whenOpen.limit()).isEqualTo(3);
+            assertThat(whenOpen.remaining()).isEqualTo(3);
+
+            RateLimitStatus whenClosed = closed.peek(rule, anonymous);
+            assertThat(whenClosed.remaining()).isZero();
+            assertThat(whenClosed.retryAfterMs()).isPositive();
+        }
+    }
+
+    /** A store that never answers in time, for checks and peeks alike. */
+    private static final class DownBackend implements io.fastlimit.backends.Backend {
+        @Override
+        public BackendResult checkAndIncrement(String key, List<BucketConfig> buckets, int cost) {
+            throw new BackendUnavailableException("did not answer", new TimeoutException("250 ms"));
+        }
+
+        @Override
+        public BackendResult peek(String key, List<BucketConfig> buckets) {
+            throw new BackendUnavailableException("did not answer", new TimeoutException("250 ms"));
+        }
+
+        @Override
+        public void reset(String key) {
+        }
+
+        @Override
+        public void clearAll() {
         }
     }
 }
