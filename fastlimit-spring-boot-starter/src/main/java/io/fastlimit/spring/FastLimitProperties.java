@@ -3,7 +3,9 @@ package io.fastlimit.spring;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code fastlimit.*} properties: the limiter's settings, read as text by the core's
@@ -68,6 +70,13 @@ public class FastLimitProperties {
     /** When the backend fails: open, closed or local (default: a limit in memory). */
     private String failurePolicy;
 
+    /**
+     * A limits file (properties: rule.NAME.ip=10/min, rule.NAME.plan.PLAN=..., rule.NAME.shadow=true)
+     * that overrides the limits of rules by name, re-read when it changes; a bad edit keeps the limits
+     * in force and logs the line.
+     */
+    private String limitsFile;
+
     /** The rules, each a FastLimitFilter on its URL patterns, in this order unless an order says otherwise. */
     private List<Rule> rules = new ArrayList<>();
 
@@ -116,6 +125,18 @@ public class FastLimitProperties {
          */
         private String headerResolver;
 
+        /**
+         * Rates per plan, such as pro: 10000/hour;500/min, for the callers plan-resolver puts on that
+         * plan; a caller on no plan, or on another one, gets the rule's own rates.
+         */
+        private Map<String, String> plans = new LinkedHashMap<>();
+
+        /** Name of a PlanResolver bean that says which plan a request's caller is on; required with plans. */
+        private String planResolver;
+
+        /** Whether the rule only logs (and reports) what it would have blocked, never blocking. */
+        private boolean shadow;
+
         /** Whether the ip rate applies to every request, users and keys included. */
         private boolean ipCeiling;
 
@@ -130,6 +151,30 @@ public class FastLimitProperties {
          * (-100) so the user is known. Rules of one order run as listed.
          */
         private int order;
+
+        public Map<String, String> getPlans() {
+            return plans;
+        }
+
+        public void setPlans(Map<String, String> plans) {
+            this.plans = plans;
+        }
+
+        public String getPlanResolver() {
+            return planResolver;
+        }
+
+        public void setPlanResolver(String planResolver) {
+            this.planResolver = planResolver;
+        }
+
+        public boolean isShadow() {
+            return shadow;
+        }
+
+        public void setShadow(boolean shadow) {
+            this.shadow = shadow;
+        }
 
         public String getName() {
             return name;
@@ -226,6 +271,14 @@ public class FastLimitProperties {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public String getLimitsFile() {
+        return limitsFile;
+    }
+
+    public void setLimitsFile(String limitsFile) {
+        this.limitsFile = limitsFile;
     }
 
     public String getRedisUrl() {

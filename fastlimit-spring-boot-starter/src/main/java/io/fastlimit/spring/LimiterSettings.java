@@ -95,6 +95,7 @@ final class LimiterSettings {
         settings.put(FastLimitSettings.CLIENT_IP_HEADER, properties.getClientIpHeader());
         settings.put(FastLimitSettings.IPV6_PREFIX, properties.getIpv6Prefix());
         settings.put(FastLimitSettings.FAILURE_POLICY, properties.getFailurePolicy());
+        settings.put(FastLimitSettings.LIMITS_FILE, properties.getLimitsFile());
         return settings;
     }
 

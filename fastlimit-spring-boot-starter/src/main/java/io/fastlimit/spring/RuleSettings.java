@@ -2,6 +2,7 @@ package io.fastlimit.spring;
 
 import io.fastlimit.Algorithm;
 import io.fastlimit.HeaderIdentityResolver;
+import io.fastlimit.PlanResolver;
 import io.fastlimit.rules.RateLimitRule;
 import org.springframework.beans.factory.BeanFactory;
 
@@ -41,12 +42,20 @@ final class RuleSettings {
         }
         if (rule.getHeaderResolver() != null) {
             HeaderIdentityResolver resolver = named(where + ".header-resolver", rule.getHeaderResolver(),
-                    () -> headerResolver(beans, rule.getHeaderResolver()));
+                    () -> bean(beans, rule.getHeaderResolver(), HeaderIdentityResolver.class));
             builder.headerResolver(resolver);
         }
         if (rule.getAlgorithm() != null) {
             named(where + ".algorithm", rule.getAlgorithm(), () -> builder.algorithm(Algorithm.parse(rule.getAlgorithm())));
         }
+        rule.getPlans().forEach((plan, rates) ->
+                named(where + ".plans." + plan, rates, () -> builder.plan(plan, rates)));
+        if (rule.getPlanResolver() != null) {
+            PlanResolver resolver = named(where + ".plan-resolver", rule.getPlanResolver(),
+                    () -> bean(beans, rule.getPlanResolver(), PlanResolver.class));
+            builder.planResolver(resolver);
+        }
+        builder.shadow(rule.isShadow());
         builder.ipCeiling(rule.isIpCeiling());
         named(where + ".cost", Integer.toString(rule.getCost()), () -> builder.cost(rule.getCost()));
         try {
@@ -56,11 +65,11 @@ final class RuleSettings {
         }
     }
 
-    private static HeaderIdentityResolver headerResolver(BeanFactory beans, String beanName) {
+    private static <T> T bean(BeanFactory beans, String beanName, Class<T> type) {
         try {
-            return beans.getBean(beanName, HeaderIdentityResolver.class);
+            return beans.getBean(beanName, type);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("expected the name of a HeaderIdentityResolver bean (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException("expected the name of a " + type.getSimpleName() + " bean (" + e.getMessage() + ")", e);
         }
     }
 
