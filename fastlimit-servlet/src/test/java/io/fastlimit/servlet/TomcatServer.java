@@ -50,7 +50,7 @@ final class TomcatServer extends TestContainer {
 
     /**
      * Tomcat warns, when a webapp stops, of every thread that a request of the webapp started and that
-     * outlives it. The tests share one Redis client (and the JDK its one CompletableFuture timer) across
+     * outlives it. The tests share one Redis client across
      * many short-lived webapps, so threads the client starts lazily, such as when it reconnects during a
      * request, are taken for the webapp's: those warnings are held back here. Kept in a field, as
      * java.util.logging forgets the level of a logger nobody holds.

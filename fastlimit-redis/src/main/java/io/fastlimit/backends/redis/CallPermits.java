@@ -2,7 +2,6 @@ package io.fastlimit.backends.redis;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Bounds the calls to Redis in flight, so that a burst larger than the connection pool waits here,
@@ -21,13 +20,15 @@ final class CallPermits {
     static final CompletableFuture<Void> GRANTED = CompletableFuture.completedFuture(null);
 
     private final long maxWaitMs;
+    private final Timeouts timeouts;
     private final Object lock = new Object();
     /** Permits no call holds. Guarded by {@link #lock}. */
     private int free;
     /** Calls waiting for a permit, oldest first, some of which may have given up. Guarded by {@link #lock}. */
     private final ArrayDeque<CompletableFuture<Void>> waiting = new ArrayDeque<>();
 
-    CallPermits(int permits, long maxWaitMs) {
+    CallPermits(int permits, long maxWaitMs, Timeouts timeouts) {
+        this.timeouts = timeouts;
         this.free = permits;
         this.maxWaitMs = maxWaitMs;
     }
@@ -54,7 +55,7 @@ final class CallPermits {
             }
             waiting.add(waiter);
         }
-        return waiter.orTimeout(maxWaitMs, TimeUnit.MILLISECONDS);
+        return timeouts.within(waiter, maxWaitMs);
     }
 
     /** Takes a permit if one is free, without waiting; the caller must {@link #release()} it. */

@@ -86,6 +86,7 @@ final class CommandBatcher {
     private final CallPermits permits;
     private final Circuit circuit;
     private final Clock clock;
+    private final Timeouts timeouts;
     private final long timeoutMs;
     private final int maxBatchSize;
     private final SingleCall single;
@@ -102,13 +103,14 @@ final class CommandBatcher {
     private final LongAdder callsBatched = new LongAdder();
 
     CommandBatcher(RedissonClient client, RScript script, CallPermits permits, Circuit circuit, Clock clock, long timeoutMs,
-                   int maxBatchSize, SingleCall single, Supplier<RuntimeException> busy, Supplier<RuntimeException> circuitOpen) {
+                   Timeouts timeouts, int maxBatchSize, SingleCall single, Supplier<RuntimeException> busy, Supplier<RuntimeException> circuitOpen) {
         this.client = client;
         this.script = script;
         this.permits = permits;
         this.circuit = circuit;
         this.clock = clock;
         this.timeoutMs = timeoutMs;
+        this.timeouts = timeouts;
         this.maxBatchSize = maxBatchSize;
         this.single = single;
         this.busy = busy;
@@ -209,7 +211,7 @@ final class CommandBatcher {
         } catch (RuntimeException sendFailed) {
             sent = CompletableFuture.failedFuture(sendFailed);
         }
-        sent.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((done, batchFailed) -> settle(calls, unwrap(batchFailed)));
+        timeouts.within(sent, timeoutMs).whenComplete((done, batchFailed) -> settle(calls, unwrap(batchFailed)));
     }
 
     /**

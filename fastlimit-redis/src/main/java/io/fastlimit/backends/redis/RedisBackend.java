@@ -132,6 +132,8 @@ public final class RedisBackend implements CircuitBreakingBackend {
     /** Calls to Redis in flight at most; beyond them calls wait here, not in the client's queues. */
     private final int maxCallsInFlight;
     private final long queueTimeoutMs;
+    /** This backend's own timer of timeouts, stopped by {@link #close()}. */
+    private final Timeouts timeouts = new Timeouts();
     private final CallPermits permits;
     /** Calls that found no permit in time: this instance was busy, not Redis. */
     private final LongAdder busyRefusals = new LongAdder();
@@ -159,7 +161,7 @@ public final class RedisBackend implements CircuitBreakingBackend {
         this.client = client;
         this.maxCallsInFlight = maxCallsInFlight;
         this.queueTimeoutMs = queueTimeoutMs;
-        this.permits = new CallPermits(maxCallsInFlight, queueTimeoutMs);
+        this.permits = new CallPermits(maxCallsInFlight, queueTimeoutMs, timeouts);
         this.blockedKeys = new BlockedKeys(blockedKeysCached);
         this.ownBucketKeys = escapeGlob(keyPrefix) + ":*" + BUCKET_SUFFIX;
         this.ownsClient = ownsClient;
@@ -170,7 +172,7 @@ public final class RedisBackend implements CircuitBreakingBackend {
         this.timeoutMs = timeoutMs;
         this.testClock = testClock;
         this.clock = testClock != null ? testClock : Clock.systemUTC();
-        this.batcher = batching ? new CommandBatcher(client, script, permits, circuit, clock, timeoutMs,
+        this.batcher = batching ? new CommandBatcher(client, script, permits, circuit, clock, timeoutMs, timeouts,
                 CommandBatcher.DEFAULT_MAX_BATCH_SIZE, this::callReleasing, this::busy, this::circuitOpen) : null;
     }
 
@@ -378,7 +380,7 @@ public final class RedisBackend implements CircuitBreakingBackend {
         }
         CompletableFuture<List<Object>> result = new CompletableFuture<>();
         // the caller's future completes only after the circuit has recorded the outcome
-        CompletableFuture<List<Object>> recorded = result.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        CompletableFuture<List<Object>> recorded = timeouts.within(result, timeoutMs)
                 .whenComplete((reply, error) -> {
                     if (error == null) {
                         circuit.onSuccess();
@@ -673,6 +675,7 @@ public final class RedisBackend implements CircuitBreakingBackend {
     /** Shuts down the Redisson client this backend created; an application's own client stays open. */
     @Override
     public void close() {
+        timeouts.close();
         if (ownsClient && !client.isShutdown()) {
             client.shutdown(0, 2, TimeUnit.SECONDS);
         }
