@@ -2,7 +2,7 @@
 # Measures rate-limit checks against a local Redis, all in one run:
 #   1. the floor: redis-benchmark sending EVALSHA of a one-line script (16, 64 and 256 connections),
 #      one command at a time and pipelined 16 deep;
-#   2. fastlimit's RedisBackend (each algorithm), Bucket4j's Redisson proxy manager and Redisson's
+#   2. fastlimit's RedisBackend (each algorithm, batching on and off), Bucket4j's Redisson proxy manager and Redisson's
 #      RRateLimiter, with 16, 64 and 256 blocking callers and one asynchronous caller keeping 64
 #      checks in flight (JMH: latency percentiles; checks per second = callers / mean latency).
 # Needs redis-server, redis-cli and redis-benchmark (Debian: apt-get install redis-server).

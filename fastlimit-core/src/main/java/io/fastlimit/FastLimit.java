@@ -4,7 +4,9 @@ import io.fastlimit.backends.Backend;
 import io.fastlimit.backends.BackendFactory;
 import io.fastlimit.backends.BackendUrls;
 import io.fastlimit.backends.BackendResult;
+import io.fastlimit.backends.CircuitBreakingBackend;
 import io.fastlimit.backends.memory.MemoryBackend;
+import io.fastlimit.event.RateLimitListener;
 import io.fastlimit.rules.RateLimitRule;
 
 import java.lang.System.Logger;
@@ -91,6 +93,8 @@ public final class FastLimit implements AutoCloseable {
     private final BackendFailureHandler failures;
     private final LogThrottle dryRunLog = new LogThrottle(LOG, Level.INFO, LOG_INTERVAL_MS);
     private final LogThrottle headerResolverLog = new LogThrottle(LOG, Level.WARNING, LOG_INTERVAL_MS);
+    /** Listeners and the events they are told; a check with none registered pays one volatile read. */
+    private final LimiterEvents events;
 
     private FastLimit(Builder b, Backend backend, boolean ownsBackend) {
         this.backend = backend;
@@ -106,6 +110,11 @@ public final class FastLimit implements AutoCloseable {
         this.clock = b.clock;
         this.rules = new RuleBindings(algorithm, keyPrefix);
         this.failures = new BackendFailureHandler(failurePolicy, backend, clock);
+        this.events = new LimiterEvents(backend.getClass().getSimpleName(), clock);
+        b.listeners.forEach(events::add);
+        if (backend instanceof CircuitBreakingBackend circuitBreaking) {
+            circuitBreaking.addCircuitListener(events);
+        }
     }
 
     /** Starts a limiter; with no further settings it keeps its counters in memory. */
@@ -143,6 +152,9 @@ public final class FastLimit implements AutoCloseable {
             ip = clientIps.resolve(request);
             // a client that cannot be determined is never exempt, whatever the proxy it came through
             if (ip != null && IpRange.anyContains(exemptIps, IpAddresses.parse(ip))) {
+                if (events.listening()) {
+                    events.exempt(bound.rule.name(), bound.cost);
+                }
                 return Consumption.nothing();
             }
         }
@@ -259,6 +271,67 @@ public final class FastLimit implements AutoCloseable {
     }
 
     /**
+     * Where {@code request}'s client stands on {@code rule}: the limit, the units free now and when
+     * the bucket is whole again, for the bucket a check would count the request against, without
+     * consuming anything or creating a bucket. The client is identified exactly as by
+     * {@link #check(RateLimitRule, ClientRequest) check}; when the rule also holds it to its IP
+     * rates (a header value nobody vouches for), the tighter of the two buckets is reported. Dry run
+     * and the failure policy play no part: this is the backend's own count.
+     *
+     * @return the status; {@link RateLimitStatus#limited()} is false for an exempt client or a rule
+     *         with no rate for it
+     * @throws UnsupportedOperationException when the backend cannot peek (see {@link Backend#peek})
+     * @throws io.fastlimit.backends.BackendUnavailableException when the backend fails or does not answer in time
+     */
+    public RateLimitStatus peek(RateLimitRule rule, ClientRequest request) {
+        BoundRule bound = bind(rule);
+        String ip = null;
+        if (!exemptIps.isEmpty()) {
+            ip = clientIps.resolve(request);
+            if (ip != null && IpRange.anyContains(exemptIps, IpAddresses.parse(ip))) {
+                return new RateLimitStatus(rule.name(), null, 0, 0, 0, 0);
+            }
+        }
+        // the same identity as acquire(): user, then a vouched-for header value, then the IP
+        ScopeBinding scope = null;
+        String id = null;
+        boolean ipCeiling = bound.rule.ipCeiling();
+        String user = bound.user != null ? request.user() : null;
+        if (user != null && !user.isEmpty()) {
+            scope = bound.user;
+            id = KeyIds.of(user);
+        }
+        String value = scope == null && bound.header != null ? request.header(bound.rule.headerName()) : null;
+        if (value != null && !(value = value.trim()).isEmpty()) {
+            String clientId = bound.headerResolver == null ? value : clientIdOf(bound, value);
+            scope = clientId != null ? bound.header : bound.perIp;
+            id = clientId != null ? KeyIds.of(clientId) : null;
+            ipCeiling |= bound.headerResolver == null;
+        }
+        if (scope == null) {
+            scope = bound.ip;
+        }
+        if (scope == null) {
+            return new RateLimitStatus(rule.name(), null, 0, 0, 0, 0);
+        }
+        if (scope == bound.perIp) {
+            return status(bound, scope, ipBucketId(ip, request));
+        }
+        RateLimitStatus own = status(bound, scope, id);
+        if (!ipCeiling) {
+            return own;
+        }
+        RateLimitStatus ceiling = status(bound, bound.perIp, ipBucketId(ip, request));
+        return ceiling.remaining() < own.remaining() ? ceiling : own;
+    }
+
+    private RateLimitStatus status(BoundRule bound, ScopeBinding scope, String id) {
+        BackendResult peeked = backend.peek(scope.key(id), scope.buckets);
+        return new RateLimitStatus(bound.rule.name(), scope.scope, peeked.limit(), peeked.remaining(), peeked.resetMs(),
+                peeked.retryAfterMs());
+    }
+
+    /**
      * The client's address in canonical form, as the socket peer and the trusted proxies tell, or
      * {@code null} when it cannot be determined (a trusted proxy did not name a usable client, or the
      * peer is no IP address). The IP bucket of an IPv6 client is its network ({@link Builder#ipv6Prefix}).
@@ -337,9 +410,31 @@ public final class FastLimit implements AutoCloseable {
         return failures.decisions();
     }
 
+    /**
+     * Tells {@code listener} of every decision, failure-policy answer and circuit change from now
+     * on, after the listeners registered before it. For listeners that come after the limiter (a
+     * metrics binding, say); the builder's {@link Builder#listener} is the usual way. Thread-safe.
+     */
+    public void addListener(RateLimitListener listener) {
+        events.add(listener);
+    }
+
+    /** Stops telling {@code listener}; returns whether it was registered. */
+    public boolean removeListener(RateLimitListener listener) {
+        return events.remove(listener);
+    }
+
+    /** The listeners registered now, in the order they are told. */
+    public List<RateLimitListener> listeners() {
+        return events.all();
+    }
+
     /** Closes the backend this limiter created; a backend handed to {@link Builder#backend} stays open. */
     @Override
     public void close() {
+        if (backend instanceof CircuitBreakingBackend circuitBreaking) {
+            circuitBreaking.removeCircuitListener(events);
+        }
         failures.close();
         if (ownsBackend) {
             backend.close();
@@ -354,6 +449,9 @@ public final class FastLimit implements AutoCloseable {
     }
 
     private Consumption decide(BoundRule bound, ScopeBinding scope, String id) {
+        if (events.listening()) {
+            return decideTellingListeners(bound, scope, id); // apart, so this path stays as small as it was
+        }
         String key = scope.key(id);
         BackendResult result;
         try {
@@ -365,6 +463,31 @@ public final class FastLimit implements AutoCloseable {
             return answer == null ? Consumption.nothing() : consumption(bound, scope, key, answer.result(), answer.consumedFrom());
         }
         return consumption(bound, scope, key, result, backend);
+    }
+
+    /** {@link #decide}, telling the listeners what was decided, and timing the backend for those that ask. */
+    private Consumption decideTellingListeners(BoundRule bound, ScopeBinding scope, String id) {
+        String key = scope.key(id);
+        boolean timed = events.timing(); // the clock is read only for a listener that asks
+        long startNanos = timed ? System.nanoTime() : 0;
+        BackendResult result;
+        try {
+            result = scope.single != null
+                    ? backend.checkAndIncrement(key, scope.single, bound.cost)
+                    : backend.checkAndIncrement(key, scope.buckets, bound.cost);
+        } catch (RuntimeException e) {
+            long backendNanos = timed ? System.nanoTime() - startNanos : -1;
+            BackendFailureHandler.Answer answer = failures.onCheckFailure(key, scope.buckets, bound.cost, e);
+            Consumption decided = answer == null ? Consumption.nothing()
+                    : consumption(bound, scope, key, answer.result(), answer.consumedFrom());
+            events.failurePolicyAnswered(bound.rule.name(), scope.scope, failurePolicy, e);
+            events.decided(bound.rule.name(), scope.scope, key, decided.decision(), bound.cost, backendNanos, failurePolicy);
+            return decided;
+        }
+        long backendNanos = timed ? System.nanoTime() - startNanos : -1;
+        Consumption decided = consumption(bound, scope, key, result, backend);
+        events.decided(bound.rule.name(), scope.scope, key, decided.decision(), bound.cost, backendNanos, null);
+        return decided;
     }
 
     /** The decision {@code result} makes, with what {@code consumedFrom} (null: nothing) consumed for it. */
@@ -417,8 +540,19 @@ public final class FastLimit implements AutoCloseable {
         private int ipv6PrefixBits = ClientIpResolver.DEFAULT_IPV6_PREFIX_BITS;
         private FailurePolicy failurePolicy = FailurePolicy.LOCAL;
         private Clock clock = Clock.systemUTC();
+        private final List<RateLimitListener> listeners = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Tells {@code listener} of every decision, every check the failure policy answers, and the
+         * backend's circuit opening and closing; see {@link RateLimitListener}. Several listeners are
+         * told in the order added. Default none, and then checks build no event at all.
+         */
+        public Builder listener(RateLimitListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
         }
 
         /** Where buckets live. Default: a {@link MemoryBackend} created by the limiter. */

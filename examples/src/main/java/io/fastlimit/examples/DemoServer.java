@@ -6,10 +6,17 @@ import io.fastlimit.backends.memory.MemoryBackend;
 import io.fastlimit.examples.jaxrs.ApiKeyResource;
 import io.fastlimit.examples.jaxrs.DemoAuthFilter;
 import io.fastlimit.examples.jaxrs.HelloResource;
+import io.fastlimit.examples.observability.DemoRules;
+import io.fastlimit.examples.observability.PrometheusServlet;
+import io.fastlimit.examples.observability.RateLimitStatusServlet;
 import io.fastlimit.examples.servlet.HelloServlet;
 import io.fastlimit.jaxrs.FastLimitFeature;
+import io.fastlimit.micrometer.FastLimitMetrics;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.servlet.FastLimitFilter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -66,6 +73,8 @@ public final class DemoServer implements AutoCloseable {
             {"GET /api/key", "5/min per issued X-Api-Key, else 2/min per IP", "Jersey @RateLimit; keys demo-key, partner-key"},
             {"GET /webxml/hello", "5/min per IP (100/min for the whole webapp)", "FastLimitFilter from WEB-INF/web.xml only"},
             {"GET /webxml/reports", "5/min per issued X-Api-Key, else 2/min per IP", "FastLimitFilter from WEB-INF/web.xml only"},
+            {"GET /api/rate_limit", "not limited", "your standing on every rule above, as JSON (FastLimit.peek: spends nothing)"},
+            {"GET /metrics", "not limited", "both limiters' meters in Prometheus text (fastlimit-micrometer)"},
     };
 
     /**
@@ -105,9 +114,13 @@ public final class DemoServer implements AutoCloseable {
         server.addConnector(connector);
 
         WebAppContext webapp = webXmlApp();
-        server.setHandler(new ContextHandlerCollection(embeddedApp(limiter), webapp));
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new FastLimitMetrics(limiter, Tags.of("limiter", "embedded")).bindTo(metrics);
+        server.setHandler(new ContextHandlerCollection(embeddedApp(limiter, webapp, metrics), webapp));
         try {
             server.start();
+            // the web.xml webapp builds its limiter as it starts
+            new FastLimitMetrics(webXmlLimiter(webapp), Tags.of("limiter", "webxml")).bindTo(metrics);
         } catch (Exception e) {
             server.stop();
             limiter.close();
@@ -116,9 +129,16 @@ public final class DemoServer implements AutoCloseable {
         return new DemoServer(server, connector, limiter, webapp, env.get("FASTLIMIT_REDIS_URL"));
     }
 
-    /** The servlet and the Jersey application at {@code /}, limited by {@code limiter}. */
-    private static ServletContextHandler embeddedApp(FastLimit limiter) {
+    /**
+     * The servlet and the Jersey application at {@code /}, limited by {@code limiter}; the status of
+     * every rule (also those of {@code webapp}) at {@code /api/rate_limit}, and {@code metrics} at {@code /metrics}.
+     */
+    private static ServletContextHandler embeddedApp(FastLimit limiter, WebAppContext webapp,
+                                                     PrometheusMeterRegistry metrics) {
         ServletContextHandler context = new ServletContextHandler("/");
+        context.addServlet(new ServletHolder("metrics", new PrometheusServlet(metrics)), "/metrics");
+        context.addServlet(new ServletHolder("rate-limit-status", new RateLimitStatusServlet(
+                DemoRules.statusEntries(limiter, () -> webXmlLimiter(webapp)))), "/api/rate_limit"); // exact: before /api/*
 
         ServletHolder hello = new ServletHolder("servlet-hello", HelloServlet.class);
         hello.setInitParameter("where", "a servlet");
@@ -162,6 +182,10 @@ public final class DemoServer implements AutoCloseable {
 
     /** The limiter the web.xml webapp built from its init-params. */
     public FastLimit webXmlLimiter() {
+        return webXmlLimiter(webapp);
+    }
+
+    private static FastLimit webXmlLimiter(WebAppContext webapp) {
         return (FastLimit) webapp.getServletContext().getAttribute(FastLimitFilter.LIMITER_ATTRIBUTE);
     }
 

@@ -159,7 +159,43 @@ class DemoServerTest {
         String banner = demo.banner();
         assertThat(banner).contains("http://localhost:" + demo.port(),
                 "/servlet/hello", "/api/hello", "/api/key", "/webxml/hello", "/webxml/reports",
-                "Backend: memory");
+                "/api/rate_limit", "/metrics", "Backend: memory");
+    }
+
+    @Test
+    void rateLimitStatusReportsEveryRuleAndSpendsNothing() {
+        request().get("/servlet/hello").then().statusCode(200);
+        request().header("X-User", "alice").get("/api/hello").then().statusCode(200);
+        for (int i = 0; i < 3; i++) {
+            Response status = request().header("X-User", "alice").get("/api/rate_limit");
+            status.then().statusCode(200).contentType(startsWith("application/json"))
+                    .body("rules.rule", org.hamcrest.Matchers.contains("servlet-hello", "HelloResource.hello",
+                            "ApiKeyResource.key", "global", "hello", "reports"))
+                    .body("rules[0].scope", equalTo("ip"))
+                    .body("rules[0].limit", equalTo(5))
+                    .body("rules[0].remaining", equalTo(4))
+                    .body("rules[1].scope", equalTo("user"))
+                    .body("rules[1].limit", equalTo(20))
+                    .body("rules[1].remaining", equalTo(19))
+                    .body("rules[2].remaining", equalTo(2))
+                    .body("rules[4].remaining", equalTo(5));
+            long reset = status.jsonPath().getLong("rules[0].reset");
+            assertThat(reset).isBetween(System.currentTimeMillis() / 1000, System.currentTimeMillis() / 1000 + 61);
+        }
+        request().get("/servlet/hello").then().statusCode(200).header("X-RateLimit-Remaining", "3");
+    }
+
+    @Test
+    void metricsShowTheDecisionsInPrometheusText() {
+        request().get("/servlet/hello").then().statusCode(200);
+        request().get("/webxml/hello").then().statusCode(200);
+        request().get("/metrics").then().statusCode(200)
+                .contentType(startsWith("text/plain"))
+                .body(org.hamcrest.Matchers.containsString(
+                        "fastlimit_decisions_total{limiter=\"embedded\",outcome=\"allowed\",rule=\"servlet-hello\",scope=\"ip\"}"))
+                .body(org.hamcrest.Matchers.containsString(
+                        "fastlimit_decisions_total{limiter=\"webxml\",outcome=\"allowed\",rule=\"hello\",scope=\"ip\"}"))
+                .body(org.hamcrest.Matchers.containsString("fastlimit_memory_keys{limiter=\"embedded\"}"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.fastlimit.Algorithm;
 import io.fastlimit.ClientRequest;
 import io.fastlimit.FastLimit;
 import io.fastlimit.backends.memory.MemoryBackend;
+import io.fastlimit.event.RateLimitListener;
 import io.fastlimit.rules.BucketConfig;
 import io.fastlimit.rules.RateLimitRule;
 import io.github.bucket4j.Bandwidth;
@@ -43,6 +44,9 @@ import java.util.function.Function;
  * notion of keys keep one limiter per key in a {@link ConcurrentHashMap}, which is how an
  * application would use them per client.
  *
+ * <p>{@code fastlimit-check-listened-*} is the whole check with a listener that does nothing: what a
+ * check pays for building its event, against {@code fastlimit-check-*} with no listener.
+ *
  * <p>Run: {@code ./mvnw -q -pl fastlimit-bench -am package -DskipTests && java -jar fastlimit-bench/target/benchmarks.jar AllowedCheck}
  */
 @State(Scope.Benchmark)
@@ -55,7 +59,8 @@ public class AllowedCheckBenchmark {
 
     /** What is measured: fastlimit's backend per algorithm, fastlimit's whole check, and the peers. */
     @Param({"fastlimit-SLIDING_WINDOW", "fastlimit-FIXED_WINDOW", "fastlimit-TOKEN_BUCKET",
-            "fastlimit-SLIDING_WINDOW_COUNTER", "fastlimit-check-FIXED_WINDOW", "bucket4j", "resilience4j", "guava"})
+            "fastlimit-SLIDING_WINDOW_COUNTER", "fastlimit-check-FIXED_WINDOW", "fastlimit-check-listened-FIXED_WINDOW",
+            "bucket4j", "resilience4j", "guava"})
     public String limiter;
 
     @Param({"1", "100000"})
@@ -100,8 +105,14 @@ public class AllowedCheckBenchmark {
 
     private KeyedLimiter create() {
         if (limiter.startsWith("fastlimit-check-")) {
-            Algorithm algorithm = Algorithm.valueOf(limiter.substring("fastlimit-check-".length()));
-            FastLimit fastLimit = FastLimit.builder().algorithm(algorithm).build();
+            String rest = limiter.substring("fastlimit-check-".length());
+            boolean listened = rest.startsWith("listened-");
+            Algorithm algorithm = Algorithm.valueOf(listened ? rest.substring("listened-".length()) : rest);
+            FastLimit.Builder builder = FastLimit.builder().algorithm(algorithm);
+            if (listened) {
+                builder.listener(new RateLimitListener() { }); // hears every decision, does nothing with it
+            }
+            FastLimit fastLimit = builder.build();
             closeable = fastLimit;
             RateLimitRule rule = RateLimitRule.ip("bench", LIMIT_PER_SECOND + "/s");
             return i -> fastLimit.check(rule, requests[i]).allowed();

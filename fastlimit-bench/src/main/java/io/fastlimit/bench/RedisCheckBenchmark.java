@@ -47,7 +47,7 @@ import java.util.function.IntPredicate;
 /**
  * One allowed rate-limit check against a local Redis, with 16, 64 and 256 blocking callers (as a
  * servlet container calls) and one asynchronous caller keeping 64 checks in flight: fastlimit's
- * {@link RedisBackend} (each algorithm), Bucket4j's Redisson proxy manager and Redisson's own
+ * {@link RedisBackend} (each algorithm, batching on and off), Bucket4j's Redisson proxy manager and Redisson's own
  * {@link RRateLimiter}, all on one Redisson client configured alike, over 1,000 keys.
  *
  * <p>Every limiter is given a limit far above what the benchmark reaches, so every check is allowed.
@@ -65,8 +65,12 @@ import java.util.function.IntPredicate;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class RedisCheckBenchmark {
 
-    @Param({"fastlimit-SLIDING_WINDOW", "fastlimit-FIXED_WINDOW", "fastlimit-TOKEN_BUCKET",
-            "fastlimit-SLIDING_WINDOW_COUNTER", "bucket4j-redisson", "redisson-RRateLimiter"})
+    /** Each fastlimit algorithm with batching on (the default) and, next to it so both run close in time, off. */
+    @Param({"fastlimit-SLIDING_WINDOW", "fastlimit-SLIDING_WINDOW-unbatched",
+            "fastlimit-FIXED_WINDOW", "fastlimit-FIXED_WINDOW-unbatched",
+            "fastlimit-TOKEN_BUCKET", "fastlimit-TOKEN_BUCKET-unbatched",
+            "fastlimit-SLIDING_WINDOW_COUNTER", "fastlimit-SLIDING_WINDOW_COUNTER-unbatched",
+            "bucket4j-redisson", "redisson-RRateLimiter"})
     public String limiter;
 
     @Param("redis://127.0.0.1:6390")
@@ -78,9 +82,11 @@ public class RedisCheckBenchmark {
     /** Checks one asynchronous caller keeps in flight, as a non-blocking server would. */
     static final int ASYNC_IN_FLIGHT = 64;
 
-    private RedissonClient client;
-    private IntPredicate check;
-    private IntFunction<CompletionStage<Boolean>> checkAsync;
+    RedissonClient client;
+    /** The keys' prefix: another for each limiter when several share the server. */
+    String keyPrefix = "bench";
+    IntPredicate check;
+    IntFunction<CompletionStage<Boolean>> checkAsync;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -95,10 +101,12 @@ public class RedisCheckBenchmark {
                 .setConnectionPoolSize(64).setConnectionMinimumIdleSize(64)
                 .setTimeout(5_000).setRetryAttempts(0);
         client = Redisson.create(config);
-        client.getKeys().flushall();
+        if (keyPrefix.equals("bench")) {
+            client.getKeys().flushall(); // alone on the server; RedisCheckCost sets several limiters up side by side
+        }
         String[] keys = new String[KEYS];
         for (int i = 0; i < KEYS; i++) {
-            keys[i] = "bench:api:ip:{10.0." + (i >>> 8) + "." + (i & 0xff) + "}";
+            keys[i] = keyPrefix + ":api:ip:{10.0." + (i >>> 8) + "." + (i & 0xff) + "}";
         }
         check = create(keys);
         for (int i = 0; i < KEYS; i++) {
@@ -110,8 +118,21 @@ public class RedisCheckBenchmark {
 
     private IntPredicate create(String[] keys) {
         if (limiter.startsWith("fastlimit-")) {
-            Algorithm algorithm = Algorithm.valueOf(limiter.substring("fastlimit-".length()));
-            RedisBackend backend = RedisBackend.builder().client(client).timeout(Duration.ofSeconds(5)).build();
+            // fastlimit-<ALGORITHM>, batching on (the default); -unbatched turns it off, -inflight<N>
+            // sets the calls in flight (default 16)
+            String[] parts = limiter.split("-");
+            Algorithm algorithm = Algorithm.valueOf(parts[1]);
+            RedisBackend.Builder builder = RedisBackend.builder().client(client).timeout(Duration.ofSeconds(5));
+            for (int i = 2; i < parts.length; i++) {
+                if (parts[i].equals("unbatched")) {
+                    builder.batching(false);
+                } else if (parts[i].startsWith("inflight")) {
+                    builder.maxCallsInFlight(Integer.parseInt(parts[i].substring("inflight".length())));
+                } else {
+                    throw new IllegalArgumentException("Unknown option " + parts[i] + " of " + limiter);
+                }
+            }
+            RedisBackend backend = builder.build();
             BucketConfig bucket = new BucketConfig(LIMIT_PER_SECOND, Duration.ofSeconds(1), algorithm);
             List<BucketConfig> buckets = List.of(bucket);
             checkAsync = i -> backend.checkAndIncrementAsync(keys[i], buckets, 1).thenApply(BackendResult::allowed);

@@ -74,6 +74,31 @@ public interface Backend extends AutoCloseable {
         }
     }
 
+    /**
+     * Reads the buckets of {@code key} without consuming or changing anything a later check would
+     * see: where a check of cost 1 would find them now.
+     *
+     * <p>The result describes the most restrictive bucket, chosen as a check chooses it: when a
+     * request of cost 1 would be blocked, the bucket waited for longest; otherwise the one with the
+     * fewest units free. Its {@link BackendResult#allowed() allowed} says whether a request of cost
+     * 1 would pass now; {@link BackendResult#remaining() remaining} is the units free now (a check
+     * of cost {@code c} passes while {@code c <= remaining}, and then reports {@code remaining - c});
+     * {@link BackendResult#retryAfterMs() retryAfterMs} is the wait until a request of cost 1 would
+     * pass. A key never seen reports every bucket full.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}: a backend that cannot read its
+     * state without consuming need not implement it, and only {@code FastLimit.peek} calls it.
+     *
+     * @param key     the bucket's key, as for {@link #checkAndIncrement(String, List, int)}
+     * @param buckets the buckets the key is checked with, in the same order
+     * @throws UnsupportedOperationException when this backend cannot peek
+     * @throws BackendUnavailableException when a remote store fails or does not answer in time
+     */
+    default BackendResult peek(String key, List<BucketConfig> buckets) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot read a bucket without consuming"
+                + " from it: it does not implement Backend.peek");
+    }
+
     /** Forgets every bucket of {@code key}. */
     void reset(String key);
 

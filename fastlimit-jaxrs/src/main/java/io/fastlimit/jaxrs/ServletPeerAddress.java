@@ -10,8 +10,11 @@ import jakarta.ws.rs.core.Context;
  * {@link RateLimitFilter}. JAX-RS injects {@code HttpServletRequest} only into providers it creates
  * itself, so this one is registered as a class, beside each rate-limit filter, and runs just before it.
  * Loaded only when the servlet API is on the class path.
+ *
+ * <p>Not API: public, with a public constructor, only because the JAX-RS implementation creates it,
+ * and not every implementation reaches past Java's access checks to do so (RESTEasy does not).
  */
-final class ServletPeerAddress implements ContainerRequestFilter {
+public final class ServletPeerAddress implements ContainerRequestFilter {
 
     static final String PROPERTY = "io.fastlimit.jaxrs.peerAddress";
 

@@ -9,10 +9,12 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.servlet.ServletContainer;
 
+import jakarta.ws.rs.core.Application;
+
 import java.util.Map;
 
 /** Jersey applications in a real Jetty 12.1 (EE 10) on a free loopback port, each under its own path. */
-final class JerseyServer implements AutoCloseable {
+final class JerseyServer implements JaxRsServer {
 
     private final Server server;
     private final int port;
@@ -26,7 +28,7 @@ final class JerseyServer implements AutoCloseable {
      * Starts one Jersey servlet per entry, at {@code /<path>/*}. Applications initialise as the server
      * starts, so a failing one fails {@link Server#start()}.
      */
-    static JerseyServer start(Map<String, ResourceConfig> applications) throws Exception {
+    static JerseyServer start(Map<String, ? extends Application> applications) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("jetty-test");
         Server server = new Server(threads);
@@ -36,7 +38,8 @@ final class JerseyServer implements AutoCloseable {
         server.addConnector(connector);
 
         ServletContextHandler context = new ServletContextHandler("/");
-        applications.forEach((path, application) -> {
+        applications.forEach((path, standard) -> {
+            ResourceConfig application = standard instanceof ResourceConfig config ? config : ResourceConfig.forApplication(standard);
             application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
             ServletHolder holder = new ServletHolder(path, new ServletContainer(application));
             holder.setInitOrder(1);
@@ -53,7 +56,8 @@ final class JerseyServer implements AutoCloseable {
         return new JerseyServer(server, connector.getLocalPort());
     }
 
-    int port() {
+    @Override
+    public int port() {
         return port;
     }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /** The HTTP suite against a real redis-server that the test starts, its scripts driven by the suite's clock. */
 class RedisBackendHttpTest extends RateLimitHttpContract {
@@ -16,7 +17,8 @@ class RedisBackendHttpTest extends RateLimitHttpContract {
 
     @Override
     protected Backend createBackend(Clock clock) {
-        return RedisBackend.builder().url(redis.url()).testClock(clock).build();
+        // generous: the suite tests HTTP behaviour, and on a loaded machine a call can exceed the default 250 ms
+        return RedisBackend.builder().url(redis.url()).timeout(Duration.ofSeconds(5)).testClock(clock).build();
     }
 
     /** Each limiter of the suite has a key prefix of its own, which the backend's clearAll() leaves alone. */

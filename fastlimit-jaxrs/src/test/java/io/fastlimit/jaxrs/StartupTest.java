@@ -5,18 +5,23 @@ import io.fastlimit.testing.logging.QuietLogs;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import org.glassfish.jersey.server.ResourceConfig;
+import jakarta.ws.rs.core.Application;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A bad or ambiguous annotation fails the application's start in a real Jetty, naming what is wrong. */
-@ExtendWith(QuietLogs.class) // Jetty's warning of each start failure
+/**
+ * A bad or ambiguous annotation fails the application's start in a real Jetty, on Jersey and on
+ * RESTEasy, naming what is wrong.
+ */
+@ExtendWith(QuietLogs.class) // the server's warning of each start failure
 class StartupTest {
 
     private final FastLimit limiter = FastLimit.builder().build();
@@ -94,59 +99,74 @@ class StartupTest {
         }
     }
 
-    @Test
-    void aBadRateFailsTheStartNamingTheMethodAndTheValue() {
-        assertStartFails(app(BadRate.class), "Invalid @RateLimit(value = \"10/lightyear\") on "
+    @ParameterizedTest
+    @EnumSource(JaxRsServer.Kind.class)
+    void aBadRateFailsTheStartNamingTheMethodAndTheValue(JaxRsServer.Kind kind) {
+        assertStartFails(kind, app(BadRate.class), "Invalid @RateLimit(value = \"10/lightyear\") on "
                 + "io.fastlimit.jaxrs.StartupTest$BadRate#go(): Invalid rate '10/lightyear'");
     }
 
-    @Test
-    void aCostAboveTheLimitOfAClassAnnotationFailsTheStart() {
-        assertStartFails(app(BadClassCost.class), "on io.fastlimit.jaxrs.StartupTest$BadClassCost (the class of resource method "
+    @ParameterizedTest
+    @EnumSource(JaxRsServer.Kind.class)
+    void aCostAboveTheLimitOfAClassAnnotationFailsTheStart(JaxRsServer.Kind kind) {
+        assertStartFails(kind, app(BadClassCost.class), "on io.fastlimit.jaxrs.StartupTest$BadClassCost (the class of resource method "
                 + "io.fastlimit.jaxrs.StartupTest$BadClassCost#go())", "Invalid cost 5");
     }
 
-    @Test
-    void aHeaderRateWithoutItsHeaderNameFailsTheStart() {
-        assertStartFails(app(NoHeaderName.class), "StartupTest$NoHeaderName#go()", "needs headerName");
+    @ParameterizedTest
+    @EnumSource(JaxRsServer.Kind.class)
+    void aHeaderRateWithoutItsHeaderNameFailsTheStart(JaxRsServer.Kind kind) {
+        assertStartFails(kind, app(NoHeaderName.class), "StartupTest$NoHeaderName#go()", "needs headerName");
     }
 
-    @Test
-    void twoDefaultNamesThatWouldCollideFailTheStart() {
-        assertStartFails(app(Shop.Items.class, Warehouse.Items.class), "Rate-limit name 'Items'",
+    @ParameterizedTest
+    @EnumSource(JaxRsServer.Kind.class)
+    void twoDefaultNamesThatWouldCollideFailTheStart(JaxRsServer.Kind kind) {
+        assertStartFails(kind, app(Shop.Items.class, Warehouse.Items.class), "Rate-limit name 'Items'",
                 "StartupTest$Shop$Items", "StartupTest$Warehouse$Items", "@RateLimit(name =");
     }
 
-    @Test
-    void oneNameWithTwoDifferentRatesFailsTheStart() {
-        assertStartFails(app(ReportsA.class, ReportsB.class), "Rate-limit name 'reports'", "10/min", "20/min",
+    @ParameterizedTest
+    @EnumSource(JaxRsServer.Kind.class)
+    void oneNameWithTwoDifferentRatesFailsTheStart(JaxRsServer.Kind kind) {
+        assertStartFails(kind, app(ReportsA.class, ReportsB.class), "Rate-limit name 'reports'", "10/min", "20/min",
                 "must declare the same rates");
     }
 
-    @Test
-    void aNameTheLimiterAlreadyCountsWithOtherRatesFailsTheStart() {
+    @ParameterizedTest
+    @EnumSource(JaxRsServer.Kind.class)
+    void aNameTheLimiterAlreadyCountsWithOtherRatesFailsTheStart(JaxRsServer.Kind kind) {
         limiter.register(io.fastlimit.rules.RateLimitRule.ip("reports", "5/min")); // as a servlet filter would
-        assertStartFails(app(ReportsA.class), "@RateLimit on io.fastlimit.jaxrs.StartupTest$ReportsA#get()",
+        assertStartFails(kind, app(ReportsA.class), "@RateLimit on io.fastlimit.jaxrs.StartupTest$ReportsA#get()",
                 "Rule 'reports' is used with other limits");
     }
 
-    @Test
-    void aSoundApplicationStarts() throws Exception {
-        try (JerseyServer server = JerseyServer.start(Map.of("app", app(ReportsA.class, Shop.Items.class)))) {
+    @ParameterizedTest
+    @EnumSource(JaxRsServer.Kind.class)
+    void aSoundApplicationStarts(JaxRsServer.Kind kind) throws Exception {
+        try (JaxRsServer server = kind.start(Map.of("app", app(ReportsA.class, Shop.Items.class)))) {
             assertThat(server.port()).isPositive();
         }
     }
 
-    private ResourceConfig app(Class<?>... resources) {
-        ResourceConfig config = new ResourceConfig().register(new FastLimitFeature(limiter));
-        for (Class<?> resource : resources) {
-            config.register(resource);
-        }
-        return config;
+    /** The resources as classes and the feature as a singleton, as a standard application declares them. */
+    private Application app(Class<?>... resources) {
+        FastLimitFeature feature = new FastLimitFeature(limiter);
+        return new Application() {
+            @Override
+            public Set<Class<?>> getClasses() {
+                return Set.of(resources);
+            }
+
+            @Override
+            public Set<Object> getSingletons() {
+                return Set.of(feature);
+            }
+        };
     }
 
-    private static void assertStartFails(ResourceConfig app, String... messageParts) {
-        assertThatThrownBy(() -> JerseyServer.start(Map.of("app", app)).close())
+    private static void assertStartFails(JaxRsServer.Kind kind, Application app, String... messageParts) {
+        assertThatThrownBy(() -> kind.start(Map.of("app", app)).close())
                 .satisfies(e -> {
                     Throwable cause = e;
                     while (cause != null && !(cause instanceof IllegalArgumentException)) {

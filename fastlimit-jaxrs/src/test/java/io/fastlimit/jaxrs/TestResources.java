@@ -4,6 +4,7 @@ import io.fastlimit.HeaderIdentityResolver;
 import io.fastlimit.RateLimitExceededException;
 
 import jakarta.annotation.Priority;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -199,8 +200,8 @@ final class TestResources {
     public static class Plain {
 
         @GET
-        public String get(@Context ContainerRequestContext request) {
-            return "decision=" + request.getProperty(FastLimitFeature.DECISION_PROPERTY);
+        public String get(@Context HttpServletRequest request) { // both Jersey and RESTEasy keep request properties here
+            return "decision=" + request.getAttribute(FastLimitFeature.DECISION_PROPERTY);
         }
     }
 

@@ -41,6 +41,8 @@ final class FilterSettings {
     static final String ALGORITHM = "algorithm";
 
     static final String REDIS_URL = FastLimitSettings.REDIS_URL;
+    /** {@code true}: the shared limiter's meters go to Micrometer's global registry (see {@link MetricsBinding}). */
+    static final String METRICS = "metrics";
 
     static final String USER_RESOLVER = "user-resolver";
     static final String USER_ATTRIBUTE = "user-attribute";
@@ -52,8 +54,8 @@ final class FilterSettings {
      * The limiter's settings by name ({@link FastLimitSettings#NAMES}), but for {@code algorithm}: on a
      * filter that is its rule's own, while {@code FASTLIMIT_ALGORITHM} sets the limiter's default.
      */
-    static final List<String> LIMITER_PARAMS = FastLimitSettings.NAMES.stream()
-            .filter(name -> !name.equals(FastLimitSettings.ALGORITHM))
+    static final List<String> LIMITER_PARAMS = java.util.stream.Stream.concat(FastLimitSettings.NAMES.stream()
+            .filter(name -> !name.equals(FastLimitSettings.ALGORITHM)), java.util.stream.Stream.of(METRICS))
             .toList();
     static final List<String> FILTER_PARAMS = List.of(USER_RESOLVER, USER_ATTRIBUTE, BLOCKED_HANDLER);
 
@@ -173,7 +175,10 @@ final class FilterSettings {
                                             Map<String, String> env) {
         FastLimit.Builder builder = FastLimit.builder().env(env);
         for (Map.Entry<String, String> param : limiterParams.entrySet()) {
-            // every limiter-level init-param is a limiter setting of the same name
+            if (param.getKey().equals(METRICS)) {
+                continue; // bound once the limiter is built
+            }
+            // every other limiter-level init-param is a limiter setting of the same name
             parse(filterName, limiterParams, param.getKey(), param.getValue(), v -> builder.set(param.getKey(), v));
         }
         return builder;
@@ -185,8 +190,11 @@ final class FilterSettings {
      */
     static FastLimit buildLimiter(String filterName, Map<String, String> limiterParams, Map<String, String> env) {
         FastLimit.Builder builder = limiterBuilder(filterName, limiterParams, env);
+        boolean metrics = limiterParams.containsKey(METRICS)
+                && parse(filterName, limiterParams, METRICS, limiterParams.get(METRICS), FastLimitSettings::parseBoolean);
+        FastLimit limiter;
         try {
-            return builder.build();
+            limiter = builder.build();
         } catch (RuntimeException e) {
             String source = limiterParams.containsKey(REDIS_URL)
                     ? "init-param " + REDIS_URL + "='" + BackendUrls.redact(limiterParams.get(REDIS_URL)) + "'"
@@ -196,6 +204,15 @@ final class FilterSettings {
             throw new IllegalArgumentException("Cannot build the limiter of filter '" + filterName + "' from "
                     + source + ": " + e.getMessage(), e);
         }
+        if (metrics) {
+            try {
+                MetricsBinding.bindToGlobalRegistry(filterName, limiter);
+            } catch (RuntimeException e) {
+                limiter.close();
+                throw e;
+            }
+        }
+        return limiter;
     }
 
     /**

@@ -155,6 +155,19 @@ class FilterSettingsTest {
     }
 
     @Test
+    void metricsWithoutMicrometerOnTheClassPathFailsNamingTheInitParam() {
+        // this module's tests run without Micrometer, as a webapp that did not add it would
+        assertThatThrownBy(() -> FilterSettings.buildLimiter("f", Map.of("metrics", "true"), Map.of()))
+                .hasMessageContaining("Init-param metrics of filter 'f' asks for meters")
+                .hasMessageContaining("io.micrometer:micrometer-core")
+                .hasMessageContaining("io.fastlimit:fastlimit-micrometer");
+        assertThatThrownBy(() -> FilterSettings.buildLimiter("f", Map.of("metrics", "prometheus"), Map.of()))
+                .hasMessageContaining("Invalid init-param metrics='prometheus' of filter 'f'")
+                .hasMessageContaining("expected true or false");
+        FilterSettings.buildLimiter("f", Map.of("metrics", "false"), Map.of()).close();
+    }
+
+    @Test
     void aBadEnvironmentVariableIsNamed() {
         assertThatThrownBy(() -> FilterSettings.buildLimiter("f", Map.of(), Map.of("FASTLIMIT_HEADERS", "loud")))
                 .hasMessageContaining("FASTLIMIT_HEADERS='loud'");

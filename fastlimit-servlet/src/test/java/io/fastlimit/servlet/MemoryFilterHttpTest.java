@@ -3,7 +3,7 @@ package io.fastlimit.servlet;
 import io.fastlimit.FastLimit;
 import io.fastlimit.testing.ManualClock;
 
-/** The HTTP suite against the in-memory backend, on the test's clock. */
+/** The HTTP suite against the in-memory backend, on the test's clock, on Jetty ({@link TomcatMemoryFilterHttpTest}: on Tomcat). */
 class MemoryFilterHttpTest extends AbstractFilterHttpTest {
 
     @Override

@@ -1,13 +1,13 @@
 package io.fastlimit.servlet;
 
 import io.fastlimit.servlet.app.AsyncServlet;
+import io.fastlimit.servlet.app.ErrorPageServlet;
+import io.fastlimit.servlet.app.FailingServlet;
 import io.fastlimit.servlet.app.ForwardServlet;
 import io.fastlimit.servlet.app.HelloServlet;
 import io.fastlimit.servlet.app.StreamingServlet;
 import io.fastlimit.servlet.app.TestAuthFilter;
-import io.restassured.RestAssured;
-import io.restassured.specification.RequestSpecification;
-import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
@@ -19,22 +19,17 @@ import org.eclipse.jetty.server.ServerConnector;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A real Jetty on a free loopback port: either a servlet context assembled in code, or a webapp
- * deployed from a {@code web.xml}. Both serve {@code /hello}, {@code /login}, {@code /stream},
- * {@code /async} and {@code /forward}, behind {@link TestAuthFilter}.
+ * A real Jetty 12.1 (EE 10) on a free loopback port: either a servlet context assembled in code, or
+ * a webapp deployed from a {@code web.xml}. Both serve {@code /hello},
+ * {@code /login}, {@code /stream}, {@code /async}, {@code /forward} and {@code /fail}, behind
+ * {@link TestAuthFilter}.
  */
-final class TestServer implements AutoCloseable {
-
-    /** Every dispatch type, so tests see that re-dispatches are not counted again. */
-    static final EnumSet<DispatcherType> ALL_DISPATCHES = EnumSet.allOf(DispatcherType.class);
-
-    /** Large enough for the 10 KB X-Forwarded-For of the hostile-input tests to reach the filter. */
-    private static final int REQUEST_HEADER_BYTES = 64 * 1024;
+final class TestServer extends TestContainer {
 
     private final Server server;
     private final ServerConnector connector;
@@ -62,7 +57,25 @@ final class TestServer implements AutoCloseable {
         context.addServlet(StreamingServlet.class, "/stream");
         context.addServlet(AsyncServlet.class, "/async").setAsyncSupported(true);
         context.addServlet(ForwardServlet.class, "/forward");
+        context.addServlet(FailingServlet.class, "/fail");
+        context.addServlet(ErrorPageServlet.class, "/error");
+        ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();
+        errorPages.addErrorPage(503, "/error");
+        context.setErrorHandler(errorPages);
         return start(new TestServer(context));
+    }
+
+    /** The test application with {@code filters}, each on its pattern, after the auth filter. */
+    static TestServer embedded(List<TestFilter> filters) throws Exception {
+        return embedded(context -> {
+            for (TestFilter filter : filters) {
+                FilterHolder holder = new FilterHolder(filter.filter());
+                holder.setName(filter.name());
+                holder.setInitParameters(filter.initParams());
+                holder.setAsyncSupported(true);
+                context.addFilter(holder, filter.urlPattern(), ALL_DISPATCHES);
+            }
+        });
     }
 
     /**
@@ -116,13 +129,14 @@ final class TestServer implements AutoCloseable {
         return context;
     }
 
+    @Override
     int port() {
         return connector.getLocalPort();
     }
 
-    /** A REST Assured request to this server. */
-    RequestSpecification request() {
-        return RestAssured.given().baseUri("http://127.0.0.1").port(port());
+    @Override
+    Object contextAttribute(String name) {
+        return context.getServletContext().getAttribute(name);
     }
 
     /** The started {@link FastLimitFilter} named {@code filterName}. */

@@ -86,6 +86,15 @@ abstract class Bucket extends KeyState {
     }
 
     @Override
+    final BackendResult peek(long clockMs, ByteBudget budget) {
+        long nowMs = Math.max(clockMs, lastSeenMs()); // as a check would see it, without recording the reading
+        advance(nowMs, budget);
+        long waitMs = retryAfterMs(nowMs, 1);
+        return new BackendResult(waitMs == 0, config.limit(), available(nowMs), resetMs(nowMs),
+                waitMs == 0 ? 0 : waitMs + (nowMs - clockMs), 0);
+    }
+
+    @Override
     final BackendResult acquire(long clockMs, int cost, ByteBudget budget) {
         long nowMs = observe(clockMs);
         advance(nowMs, budget);

@@ -49,6 +49,13 @@ abstract class KeyState {
      */
     abstract BackendResult acquire(long clockMs, int cost, ByteBudget budget);
 
+    /**
+     * Where a check of cost 1 at clock reading {@code clockMs} would find this state, consuming
+     * nothing: see {@code Backend.peek}. It neither records the reading (a peek is no use of the key)
+     * nor changes an answer; it may drop what time has made irrelevant, releasing it to {@code budget}.
+     */
+    abstract BackendResult peek(long clockMs, ByteBudget budget);
+
     /** Gives back {@code cost} units consumed moments ago, at clock reading {@code clockMs}. */
     abstract void refund(long clockMs, int cost, ByteBudget budget);
 

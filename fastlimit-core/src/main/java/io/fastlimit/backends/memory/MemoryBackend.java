@@ -193,6 +193,31 @@ public final class MemoryBackend implements Backend {
         return check(key, null, buckets, cost);
     }
 
+    /** Reads {@code key}'s buckets without consuming; see {@link Backend#peek}. Never creates a key. */
+    @Override
+    public BackendResult peek(String key, List<BucketConfig> buckets) {
+        Objects.requireNonNull(key, "key");
+        if (buckets.isEmpty()) {
+            throw new IllegalArgumentException("No bucket to peek for key '" + key + "': expected at least one");
+        }
+        long nowMs = clock.millis();
+        for (KeyState state = states.get(key); state != null; state = states.get(key)) {
+            synchronized (state) {
+                if (state.removed) {
+                    continue;
+                }
+                if (buckets.size() == 1 ? state.matches(buckets.get(0)) : state.matches(buckets)) {
+                    return state.peek(nowMs, budget);
+                }
+                break;
+            }
+        }
+        if (variantsExist && !isVariant(key) && states.containsKey(variantKey(key, null, buckets))) {
+            return peek(variantKey(key, null, buckets), buckets);
+        }
+        return KeyState.create(buckets).peek(nowMs, budget); // never seen: every bucket full
+    }
+
     @Override
     public void refund(String key, List<BucketConfig> buckets, int cost) {
         Objects.requireNonNull(key, "key");

@@ -128,6 +128,44 @@ final class MultiBucket extends KeyState {
         return new BackendResult(true, buckets[tightest].config.limit(), tightestAvailable, tightestResetMs, 0, tightest);
     }
 
+    /** The bucket a cost-1 check would report, chosen as {@link #acquire} chooses it, nothing consumed. */
+    @Override
+    BackendResult peek(long clockMs, ByteBudget budget) {
+        long nowMs = Math.max(clockMs, lastSeenMs());
+        int chosen = -1;
+        boolean chosenBlocked = false;
+        long chosenWaitMs = 0;
+        long chosenAvailable = 0;
+        long chosenResetMs = 0;
+        for (int i = 0; i < buckets.length; i++) {
+            Bucket bucket = buckets[i];
+            bucket.advance(nowMs, budget);
+            long waitMs = bucket.retryAfterMs(nowMs, 1);
+            long available = bucket.available(nowMs);
+            long resetMs = bucket.resetMs(nowMs);
+            boolean better;
+            if (chosen < 0) {
+                better = true;
+            } else if (waitMs > 0 || chosenBlocked) {
+                // blocked: the one waited for longest, then fewest free, then whole last
+                better = waitMs > chosenWaitMs || (waitMs == chosenWaitMs && (available < chosenAvailable
+                        || (available == chosenAvailable && resetMs > chosenResetMs)));
+            } else {
+                // allowed: fewest free, then whole last
+                better = available < chosenAvailable || (available == chosenAvailable && resetMs > chosenResetMs);
+            }
+            if (better) {
+                chosen = i;
+                chosenBlocked = waitMs > 0;
+                chosenWaitMs = waitMs;
+                chosenAvailable = available;
+                chosenResetMs = resetMs;
+            }
+        }
+        return new BackendResult(!chosenBlocked, buckets[chosen].config.limit(), chosenAvailable, chosenResetMs,
+                chosenBlocked ? chosenWaitMs + (nowMs - clockMs) : 0, chosen);
+    }
+
     @Override
     long idleAtMs() {
         long idleAtMs = Long.MIN_VALUE;

@@ -57,6 +57,17 @@ final class CallPermits {
         return waiter.orTimeout(maxWaitMs, TimeUnit.MILLISECONDS);
     }
 
+    /** Takes a permit if one is free, without waiting; the caller must {@link #release()} it. */
+    boolean tryAcquire() {
+        synchronized (lock) {
+            if (free > 0) {
+                free--;
+                return true;
+            }
+            return false;
+        }
+    }
+
     /** Gives a permit back: to the oldest call still waiting, or to the pool. */
     void release() {
         while (true) {

@@ -1,5 +1,8 @@
 package io.fastlimit.backends.redis;
 
+import io.fastlimit.backends.CircuitBreakingBackend.CircuitListener;
+
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,6 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * through as a probe; its success closes the circuit, its failure opens it again. So a dead Redis
  * costs each request nothing after the first few, and a Redis that comes back is used again within
  * {@code openMs}, without a restart. Lock-free; thread-safe.
+ *
+ * <p>Listeners hear of each change once: the opening, not each failed probe that keeps it open, and
+ * the closing. They are told on the thread that recorded the change, outside any hot path (a
+ * closed circuit that stays closed tells nobody anything).
  */
 final class Circuit {
 
@@ -21,6 +28,9 @@ final class Circuit {
     private final AtomicLong failures = new AtomicLong();
     /** While positive and in the future, the circuit is open. */
     private volatile long openUntilMs;
+    /** The state listeners were last told, so each change is told once however calls race. */
+    private final AtomicBoolean toldOpen = new AtomicBoolean();
+    private final CopyOnWriteArrayList<CircuitListener> listeners = new CopyOnWriteArrayList<>();
 
     Circuit(int failureThreshold, long openMs) {
         this.failureThreshold = failureThreshold;
@@ -47,6 +57,9 @@ final class Circuit {
             consecutiveFailures.set(0);
             openUntilMs = 0;
             probing.set(false);
+            if (toldOpen.compareAndSet(true, false)) {
+                tell(false);
+            }
         }
     }
 
@@ -55,6 +68,27 @@ final class Circuit {
         if (consecutiveFailures.incrementAndGet() >= failureThreshold) {
             openUntilMs = nowMs + openMs;
             probing.set(false);
+            if (toldOpen.compareAndSet(false, true)) {
+                tell(true);
+            }
+        }
+    }
+
+    void addListener(CircuitListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(CircuitListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void tell(boolean open) {
+        for (CircuitListener listener : listeners) {
+            try {
+                listener.circuitChanged(open);
+            } catch (RuntimeException ignored) {
+                // a listener's failure is its own (the limiter's listeners log theirs): the circuit goes on
+            }
         }
     }
 

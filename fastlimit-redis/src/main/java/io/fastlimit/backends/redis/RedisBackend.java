@@ -3,6 +3,7 @@ package io.fastlimit.backends.redis;
 import io.fastlimit.backends.Backend;
 import io.fastlimit.backends.BackendResult;
 import io.fastlimit.backends.BackendUnavailableException;
+import io.fastlimit.backends.CircuitBreakingBackend;
 import io.fastlimit.rules.BucketConfig;
 import org.redisson.api.RFuture;
 import org.redisson.api.RKeys;
@@ -66,8 +67,16 @@ import java.util.concurrent.atomic.LongAdder;
  * not seen, so this one keeps blocking until the time Redis gave, at most. At most
  * {@link Builder#blockedKeysCached(int)} keys are remembered.
  *
+ * <h2>Concurrent checks travel together</h2>
+ * A check that finds a call in flight free ({@link Builder#maxCallsInFlight(int)}) is sent at once, on
+ * its own. Checks that find them all taken join the next batch, which goes to Redis as one pipeline
+ * as soon as a call ends, taking its place: one write and one read for up to 128 checks, each still
+ * its own atomic script, so no answer changes. A batch counts as one call for the permits, the
+ * timeout (from its sending) and the circuit (one outcome). See {@link CommandBatcher};
+ * {@link Builder#batching(boolean)} turns it off.
+ *
  * <h2>When Redis fails</h2>
- * At most {@link Builder#maxCallsInFlight(int)} calls are in flight; more wait for a permit, at most
+ * At most {@link Builder#maxCallsInFlight(int)} calls (or batches) are in flight; more wait for a permit, at most
  * {@link Builder#queueTimeout(Duration)}, and one that gets none goes to the failure policy without
  * counting as a Redis failure: a busy instance is not a dead Redis. Holding a permit,
  * a call waits at most {@link Builder#timeout(Duration) timeout} (default 250 ms) and is never
@@ -79,7 +88,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>This class is thread-safe.
  */
-public final class RedisBackend implements Backend {
+public final class RedisBackend implements CircuitBreakingBackend {
 
 
     private static final System.Logger LOG = System.getLogger(RedisBackend.class.getName());
@@ -103,6 +112,10 @@ public final class RedisBackend implements Backend {
     private static final String REFUND_SCRIPT = loadScript("clock.lua") + loadScript("refund.lua");
     private static final String REFUND_SCRIPT_SHA = sha1(REFUND_SCRIPT);
 
+    /** Reads buckets as the check script does, writing nothing. */
+    private static final String PEEK_SCRIPT = loadScript("clock.lua") + loadScript("peek.lua");
+    private static final String PEEK_SCRIPT_SHA = sha1(PEEK_SCRIPT);
+
     private static final String RESET_SCRIPT = loadScript("reset.lua");
     private static final String RESET_SCRIPT_SHA = sha1(RESET_SCRIPT);
 
@@ -122,6 +135,8 @@ public final class RedisBackend implements Backend {
     private final CallPermits permits;
     /** Calls that found no permit in time: this instance was busy, not Redis. */
     private final LongAdder busyRefusals = new LongAdder();
+    /** Joins the calls that find no permit free into batches; null when batching is off. */
+    private final CommandBatcher batcher;
     /** The key suffixes and script arguments of each bucket list seen, worked out once. */
     private final ConcurrentHashMap<List<BucketConfig>, Buckets> compiled = new ConcurrentHashMap<>();
     /** The same for single buckets, so the common check builds no list to look itself up. */
@@ -140,7 +155,7 @@ public final class RedisBackend implements Backend {
     private final String ownBucketKeys;
 
     private RedisBackend(RedissonClient client, boolean ownsClient, long timeoutMs, Clock testClock, String keyPrefix,
-                         int blockedKeysCached, int maxCallsInFlight, long queueTimeoutMs) {
+                         int blockedKeysCached, int maxCallsInFlight, long queueTimeoutMs, boolean batching) {
         this.client = client;
         this.maxCallsInFlight = maxCallsInFlight;
         this.queueTimeoutMs = queueTimeoutMs;
@@ -155,6 +170,8 @@ public final class RedisBackend implements Backend {
         this.timeoutMs = timeoutMs;
         this.testClock = testClock;
         this.clock = testClock != null ? testClock : Clock.systemUTC();
+        this.batcher = batching ? new CommandBatcher(client, script, permits, circuit, clock, timeoutMs,
+                CommandBatcher.DEFAULT_MAX_BATCH_SIZE, this::callReleasing, this::busy, this::circuitOpen) : null;
     }
 
     /**
@@ -163,7 +180,7 @@ public final class RedisBackend implements Backend {
      */
     public RedisBackend(RedissonClient client) {
         this(Objects.requireNonNull(client, "client"), false, DEFAULT_TIMEOUT_MS, null, DEFAULT_KEY_PREFIX,
-                DEFAULT_BLOCKED_KEYS_CACHED, DEFAULT_MAX_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT_MS);
+                DEFAULT_BLOCKED_KEYS_CACHED, DEFAULT_MAX_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT_MS, true);
     }
 
     /**
@@ -312,16 +329,16 @@ public final class RedisBackend implements Backend {
         if (circuit.refusesAt(clock.millis())) {
             return CompletableFuture.failedFuture(circuitOpen());
         }
+        if (batcher != null) {
+            return batcher.submit(routingKey, text, sha, keys, args); // at once when a permit is free, else in the next batch
+        }
         CompletableFuture<Void> permit = permits.acquire();
         if (permit == CallPermits.GRANTED) {
             return callReleasing(routingKey, text, sha, keys, args); // a permit was free: no stage to wait on
         }
         return permit.handle((granted, noPermit) -> {
             if (noPermit != null) {
-                busyRefusals.increment();
-                return CompletableFuture.<List<Object>>failedFuture(new BackendUnavailableException(
-                        "All " + maxCallsInFlight + " Redis calls of this instance were in flight for " + queueTimeoutMs
-                                + " ms; not sent (this instance is busy, Redis may be fine)"));
+                return CompletableFuture.<List<Object>>failedFuture(busy());
             }
             return callReleasing(routingKey, text, sha, keys, args);
         }).thenCompose(call -> call);
@@ -340,6 +357,13 @@ public final class RedisBackend implements Backend {
         // Redis itself is slow
         call.whenComplete((reply, error) -> permits.release());
         return call;
+    }
+
+    /** The failure of a call that found no permit in time, counted as a busy refusal. */
+    private BackendUnavailableException busy() {
+        busyRefusals.increment();
+        return new BackendUnavailableException("All " + maxCallsInFlight + " Redis calls of this instance were in flight for "
+                + queueTimeoutMs + " ms; not sent (this instance is busy, Redis may be fine)");
     }
 
     private BackendUnavailableException circuitOpen() {
@@ -576,8 +600,34 @@ public final class RedisBackend implements Backend {
     }
 
     /** Whether calls currently fail at once because Redis kept failing. */
+    @Override
     public boolean isCircuitOpen() {
         return circuit.isOpen();
+    }
+
+    @Override
+    public void addCircuitListener(CircuitListener listener) {
+        circuit.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeCircuitListener(CircuitListener listener) {
+        circuit.removeListener(listener);
+    }
+
+    /**
+     * Reads {@code key}'s buckets without writing anything (see {@link Backend#peek}): one run of
+     * the read-only {@code peek.lua}, on the server's clock, under the same permits, timeout and
+     * circuit as a check.
+     *
+     * @throws BackendUnavailableException when Redis fails or does not answer in time
+     */
+    @Override
+    public BackendResult peek(String key, List<BucketConfig> buckets) {
+        String base = hashTagged(key);
+        Buckets compiledBuckets = compiled(buckets);
+        return await(call(base, PEEK_SCRIPT, PEEK_SCRIPT_SHA, compiledBuckets.keys(base),
+                compiledBuckets.arguments(1, testClockMillis())).thenApply(RedisBackend::toResult));
     }
 
     /** Keys whose block this backend currently remembers (some may have expired, not yet dropped). */
@@ -588,6 +638,21 @@ public final class RedisBackend implements Backend {
     /** Calls that waited for a permit longer than the queue timeout and were never sent. */
     long busyRefusals() {
         return busyRefusals.sum();
+    }
+
+    /** Calls the batcher sent on their own (0 when batching is off). */
+    long callsSentAlone() {
+        return batcher == null ? 0 : batcher.sentAlone();
+    }
+
+    /** Batches of calls sent, each one pipeline. */
+    long batchesSent() {
+        return batcher == null ? 0 : batcher.batchesSent();
+    }
+
+    /** Calls sent in batches. */
+    long callsBatched() {
+        return batcher == null ? 0 : batcher.callsBatched();
     }
 
     /** Permits of calls to Redis not held now. */
@@ -716,6 +781,7 @@ public final class RedisBackend implements Backend {
         private int maxCallsInFlight = DEFAULT_MAX_CALLS_IN_FLIGHT;
         /** Unset: the timeout's. */
         private long queueTimeoutMs = -1;
+        private boolean batching = true;
 
         private Builder() {
         }
@@ -806,7 +872,9 @@ public final class RedisBackend implements Backend {
          * backend creates has {@value RedisBackend#DEFAULT_MAX_CALLS_IN_FLIGHT} connections per node).
          * More calls wait for a permit (see {@link #queueTimeout(Duration)}), so that a burst is not
          * queued inside the client, where the wait would count against each call's timeout and open
-         * the circuit as if Redis were down. Default {@value RedisBackend#DEFAULT_MAX_CALLS_IN_FLIGHT}.
+         * the circuit as if Redis were down. With {@link #batching(boolean) batching}, the calls that
+         * wait go together, in one batch that takes one permit. Default
+         * {@value RedisBackend#DEFAULT_MAX_CALLS_IN_FLIGHT}.
          *
          * @throws IllegalArgumentException unless from 1 to 10,000
          */
@@ -835,6 +903,17 @@ public final class RedisBackend implements Backend {
             return this;
         }
 
+        /**
+         * Whether calls that find every permit ({@link #maxCallsInFlight(int)}) taken wait together and
+         * go to Redis as one pipeline once a permit is free, instead of one by one. A call that finds a
+         * permit free is sent at once either way. Batching changes no answer, only how many writes and
+         * reads carry them; it needs Redisson's batches, which every Redis set-up offers. Default on.
+         */
+        public Builder batching(boolean batching) {
+            this.batching = batching;
+            return this;
+        }
+
         private long queueTimeoutMs(long timeoutMs) {
             return queueTimeoutMs >= 0 ? queueTimeoutMs : timeoutMs;
         }
@@ -848,10 +927,10 @@ public final class RedisBackend implements Backend {
             }
             if (client != null) {
                 return new RedisBackend(client, false, timeoutMs, testClock, keyPrefix, blockedKeysCached,
-                        maxCallsInFlight, queueTimeoutMs(timeoutMs));
+                        maxCallsInFlight, queueTimeoutMs(timeoutMs), batching);
             }
             return new RedisBackend(RedisClients.create(RedisUrl.parse(url), timeoutMs), true, timeoutMs, testClock, keyPrefix,
-                    blockedKeysCached, maxCallsInFlight, queueTimeoutMs(timeoutMs));
+                    blockedKeysCached, maxCallsInFlight, queueTimeoutMs(timeoutMs), batching);
         }
     }
 }

@@ -60,7 +60,14 @@ class RedisBackendTest {
     @ParameterizedTest
     @EnumSource(Algorithm.class)
     void threeClientsWithEightThreadsEachAllowExactlyTheLimit(Algorithm algorithm) throws Exception {
-        int allowed = RedisExactness.allowedAcrossClients(redis.url(), algorithm, "exact:rule:ip:{" + algorithm + "}");
+        int allowed = RedisExactness.allowedAcrossClients(redis.url(), algorithm, "exact:rule:ip:{" + algorithm + "}", true);
+        assertThat(allowed).isEqualTo(RedisExactness.LIMIT);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void threeClientsWithEightThreadsEachAllowExactlyTheLimitWithoutBatching(Algorithm algorithm) throws Exception {
+        int allowed = RedisExactness.allowedAcrossClients(redis.url(), algorithm, "unbatched:rule:ip:{" + algorithm + "}", false);
         assertThat(allowed).isEqualTo(RedisExactness.LIMIT);
     }
 

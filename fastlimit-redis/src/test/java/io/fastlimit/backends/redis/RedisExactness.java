@@ -25,8 +25,12 @@ final class RedisExactness {
     private RedisExactness() {
     }
 
-    /** How many checks were allowed when every thread of every backend tried its attempts at once. */
-    static int allowedAcrossClients(String url, Algorithm algorithm, String key) throws Exception {
+    /**
+     * How many checks were allowed when every thread of every backend tried its attempts at once.
+     * With {@code batching}, each backend has two calls in flight for its eight threads, so most checks
+     * travel in batches.
+     */
+    static int allowedAcrossClients(String url, Algorithm algorithm, String key, boolean batching) throws Exception {
         ManualClock frozen = new ManualClock(); // one instant for everyone: no window ends mid-test
         List<RedisBackend> backends = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(BACKENDS * THREADS_PER_BACKEND);
@@ -39,9 +43,11 @@ final class RedisExactness {
             AtomicInteger allowed = new AtomicInteger();
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> done = new ArrayList<>();
+            List<RedisBackend> checking = new ArrayList<>();
             for (RedisBackend owner : backends) {
                 RedisBackend backend = RedisBackend.builder().client(owner.client()).testClock(frozen)
-                        .timeout(Duration.ofSeconds(10)).build();
+                        .timeout(Duration.ofSeconds(10)).batching(batching).maxCallsInFlight(batching ? 2 : 16).build();
+                checking.add(backend);
                 for (int t = 0; t < THREADS_PER_BACKEND; t++) {
                     done.add(pool.submit(() -> {
                         start.await();
@@ -57,6 +63,10 @@ final class RedisExactness {
             start.countDown();
             for (Future<?> f : done) {
                 f.get(60, TimeUnit.SECONDS);
+            }
+            long batched = checking.stream().mapToLong(RedisBackend::callsBatched).sum();
+            if (batching ? batched == 0 : batched != 0) {
+                throw new AssertionError(batched + " checks travelled in batches, batching " + (batching ? "on" : "off"));
             }
             return allowed.get();
         } finally {

@@ -749,6 +749,114 @@ public abstract class BackendContractTest {
         assertThat(backend.checkAndIncrement(KEY, bucket, 1).allowed()).as("when the wait said, %d ms", retryAfterMs).isTrue();
     }
 
+    // ---------------------------------------------------------------- peek (skipped for backends that cannot)
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void peekReportsWhatTheNextCheckSees(Algorithm algorithm) {
+        List<BucketConfig> buckets = buckets("5/min", algorithm);
+        for (int i = 0; i < 8; i++) {
+            BackendResult peeked = peekOrSkip(KEY, buckets);
+            BackendResult checked = backend.checkAndIncrement(KEY, buckets, 1);
+            assertThat(peeked.limit()).as("limit before check %d", i).isEqualTo(checked.limit());
+            assertThat(peeked.allowed()).as("would pass, before check %d", i).isEqualTo(checked.allowed());
+            if (checked.allowed()) {
+                assertThat(checked.remaining()).as("remaining after check %d", i).isEqualTo(peeked.remaining() - 1);
+                assertThat(peeked.retryAfterMs()).isZero();
+            } else {
+                assertThat(peeked.remaining()).as("free, before blocked check %d", i).isEqualTo(checked.remaining());
+                assertThat(peeked.retryAfterMs()).as("wait, before blocked check %d", i).isEqualTo(checked.retryAfterMs());
+                assertThat(peeked.resetMs()).isEqualTo(checked.resetMs());
+            }
+            clock.advanceMillis(7);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void peekNeverConsumes(Algorithm algorithm) {
+        List<BucketConfig> buckets = buckets("5/min", algorithm);
+        for (int i = 0; i < 3; i++) {
+            backend.checkAndIncrement(KEY, buckets, 1);
+        }
+        for (int i = 0; i < 50; i++) {
+            assertThat(peekOrSkip(KEY, buckets).remaining()).isEqualTo(2);
+        }
+        assertThat(backend.checkAndIncrement(KEY, buckets, 1).allowed()).isTrue();
+        assertThat(backend.checkAndIncrement(KEY, buckets, 1).allowed()).isTrue();
+        assertThat(backend.checkAndIncrement(KEY, buckets, 1).allowed()).isFalse();
+        for (int i = 0; i < 50; i++) {
+            BackendResult peeked = peekOrSkip(KEY, buckets);
+            assertThat(peeked.allowed()).isFalse();
+            assertThat(peeked.remaining()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void peekOfAnUnknownKeyReportsTheFullLimitAndCreatesNothing(Algorithm algorithm) {
+        List<BucketConfig> buckets = buckets("5/min", algorithm);
+        BackendResult peeked = peekOrSkip(OTHER_IP_KEY, buckets);
+        assertThat(peeked.allowed()).isTrue();
+        assertThat(peeked.limit()).isEqualTo(5);
+        assertThat(peeked.remaining()).isEqualTo(5);
+        assertThat(peeked.retryAfterMs()).isZero();
+        assertThat(peeked.resetMs()).as("whole already").isLessThanOrEqualTo(T0);
+        assertThat(backend.checkAndIncrement(OTHER_IP_KEY, buckets, 1).remaining()).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void peekOfSeveralRatesReportsTheMostRestrictiveBucket(Algorithm algorithm) {
+        List<BucketConfig> buckets = buckets("3/s;5/min", algorithm);
+        BackendResult fresh = peekOrSkip(KEY, buckets);
+        assertThat(fresh.limit()).as("fewest free: the 3/s bucket").isEqualTo(3);
+        assertThat(fresh.remaining()).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(backend.checkAndIncrement(KEY, buckets, 1).allowed()).isTrue();
+        }
+        BackendResult spent = peekOrSkip(KEY, buckets);
+        BackendResult blocked = backend.checkAndIncrement(KEY, buckets, 1);
+        assertThat(blocked.allowed()).isFalse();
+        assertThat(spent.allowed()).isFalse();
+        assertThat(spent.limit()).as("the bucket waited for").isEqualTo(blocked.limit()).isEqualTo(3);
+        assertThat(spent.bucketIndex()).isEqualTo(blocked.bucketIndex()).isZero();
+        assertThat(spent.retryAfterMs()).isEqualTo(blocked.retryAfterMs());
+
+        clock.advanceMillis(blocked.retryAfterMs() + 1000); // the 3/s bucket is whole again, the minute is not
+        BackendResult later = peekOrSkip(KEY, buckets);
+        assertThat(later.allowed()).isTrue();
+        assertThat(later.limit()).as("now the 5/min bucket has fewest free").isEqualTo(5);
+        assertThat(later.remaining()).isEqualTo(2);
+        assertThat(later.bucketIndex()).isEqualTo(1);
+        BackendResult checked = backend.checkAndIncrement(KEY, buckets, 1);
+        assertThat(checked.limit()).isEqualTo(5);
+        assertThat(checked.remaining()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void peekAfterACostlyCheckReportsTheUnitsFree(Algorithm algorithm) {
+        List<BucketConfig> buckets = buckets("10/min", algorithm);
+        backend.checkAndIncrement(KEY, buckets, 4);
+        assertThat(peekOrSkip(KEY, buckets).remaining()).isEqualTo(6);
+        assertThat(backend.checkAndIncrement(KEY, buckets, 6).remaining()).isZero();
+        BackendResult spent = peekOrSkip(KEY, buckets);
+        assertThat(spent.allowed()).isFalse();
+        assertThat(spent.remaining()).isZero();
+        assertThat(spent.retryAfterMs()).isEqualTo(backend.checkAndIncrement(KEY, buckets, 1).retryAfterMs());
+    }
+
+    /** {@link Backend#peek}, or the test skipped for a backend that does not implement it. */
+    protected BackendResult peekOrSkip(String key, List<BucketConfig> buckets) {
+        try {
+            return backend.peek(key, buckets);
+        } catch (UnsupportedOperationException e) {
+            org.junit.jupiter.api.Assumptions.abort(backend.getClass().getSimpleName() + " cannot peek");
+            throw e;
+        }
+    }
+
     protected static BucketConfig bucket(String rate, Algorithm algorithm) {
         return buckets(rate, algorithm).get(0);
     }

@@ -1,0 +1,140 @@
+package io.fastlimit.backends.redis;
+
+import io.fastlimit.ClientRequest;
+import io.fastlimit.FailurePolicy;
+import io.fastlimit.FastLimit;
+import io.fastlimit.RateLimitDecision;
+import io.fastlimit.RateLimitStatus;
+import io.fastlimit.event.CircuitEvent;
+import io.fastlimit.event.DecisionEvent;
+import io.fastlimit.event.FailurePolicyEvent;
+import io.fastlimit.event.RateLimitListener;
+import io.fastlimit.rules.RateLimitRule;
+import io.fastlimit.testing.ManualClock;
+import io.fastlimit.testing.logging.QuietLogs;
+import io.fastlimit.testing.redis.RedisServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What the limiter's listeners hear while a real redis-server goes away and comes back: the
+ * failure policy's answers with their cause, the circuit opening once and closing once. Peek on
+ * Redis through the limiter, too.
+ */
+@ExtendWith(QuietLogs.class) // the warnings of a Redis that is down on purpose
+class RedisListenerTest {
+
+    private static final Duration TIMEOUT = Duration.ofMillis(200);
+
+    private RedisServer server;
+    private RedisBackend owner;
+    private final ManualClock clock = new ManualClock();
+    private final RateLimitRule rule = RateLimitRule.ip("login", "3/min");
+    private final ClientRequest client = ClientRequest.of("198.51.100.7");
+    private final List<DecisionEvent> decisions = Collections.synchronizedList(new ArrayList<>());
+    private final List<FailurePolicyEvent> failures = Collections.synchronizedList(new ArrayList<>());
+    private final List<CircuitEvent> circuits = Collections.synchronizedList(new ArrayList<>());
+    private final RateLimitListener recorder = new RateLimitListener() {
+        @Override
+        public void onDecision(DecisionEvent event) {
+            decisions.add(event);
+        }
+
+        @Override
+        public void onFailurePolicy(FailurePolicyEvent event) {
+            failures.add(event);
+        }
+
+        @Override
+        public void onCircuit(CircuitEvent event) {
+            circuits.add(event);
+        }
+    };
+
+    @BeforeEach
+    void start() {
+        assumeTrue(RedisServer.available(), "no redis-server available");
+        server = RedisServer.startNew();
+        owner = RedisBackend.builder().url(server.url()).timeout(TIMEOUT).build();
+    }
+
+    @AfterEach
+    void stop() {
+        if (owner != null) {
+            owner.close();
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void theCircuitOpensOnceAndClosesOnceAndEveryPolicyAnswerIsTold() {
+        RedisBackend backend = RedisBackend.builder().client(owner.client()).timeout(TIMEOUT).testClock(clock).build();
+        try (FastLimit limiter = FastLimit.builder().backend(backend).clock(clock).failurePolicy(FailurePolicy.LOCAL)
+                .listener(recorder).build()) {
+            assertThat(limiter.check(rule, client).allowed()).isTrue();
+            assertThat(decisions).singleElement().satisfies(event -> assertThat(event.failurePolicy()).isNull());
+
+            server.stop();
+            for (int i = 0; i < 6; i++) {
+                limiter.check(rule, client);
+            }
+            assertThat(backend.isCircuitOpen()).isTrue();
+            assertThat(circuits).containsExactly(new CircuitEvent("RedisBackend", true));
+            assertThat(failures).hasSize(6).allSatisfy(event -> {
+                assertThat(event.policy()).isEqualTo(FailurePolicy.LOCAL);
+                assertThat(event.ruleName()).isEqualTo("login");
+                assertThat(event.cause()).isNotNull();
+            });
+            assertThat(decisions.subList(1, 7)).allSatisfy(event ->
+                    assertThat(event.failurePolicy()).isEqualTo(FailurePolicy.LOCAL));
+            assertThat(decisions.subList(1, 7)).extracting(DecisionEvent::outcome).as("the local limit holds")
+                    .containsExactly(DecisionEvent.Outcome.ALLOWED, DecisionEvent.Outcome.ALLOWED,
+                            DecisionEvent.Outcome.ALLOWED, DecisionEvent.Outcome.BLOCKED,
+                            DecisionEvent.Outcome.BLOCKED, DecisionEvent.Outcome.BLOCKED);
+
+            server.start();
+            awaitRecovery(limiter);
+            assertThat(circuits).containsExactly(new CircuitEvent("RedisBackend", true),
+                    new CircuitEvent("RedisBackend", false));
+        }
+    }
+
+    @Test
+    void peekThroughTheLimiterReadsRedisWithoutSpending() {
+        RedisBackend backend = RedisBackend.builder().client(owner.client()).timeout(TIMEOUT).build();
+        try (FastLimit limiter = FastLimit.builder().backend(backend).build()) {
+            backend.clearAll();
+            limiter.check(rule, client);
+            for (int i = 0; i < 5; i++) {
+                RateLimitStatus status = limiter.peek(rule, client);
+                assertThat(status.limit()).isEqualTo(3);
+                assertThat(status.remaining()).isEqualTo(2);
+            }
+            assertThat(limiter.check(rule, client).remaining()).isEqualTo(1);
+        }
+    }
+
+    private void awaitRecovery(FastLimit limiter) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            clock.advanceMillis(RedisBackend.CIRCUIT_OPEN_MS);
+            RateLimitDecision d = limiter.check(rule, client);
+            if (d.bucketChecked() && decisions.get(decisions.size() - 1).failurePolicy() == null) {
+                return;
+            }
+        }
+        throw new AssertionError("checks did not succeed again after Redis came back");
+    }
+}
