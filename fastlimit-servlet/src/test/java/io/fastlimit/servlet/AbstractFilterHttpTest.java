@@ -6,6 +6,9 @@ import io.fastlimit.HeaderStyle;
 import io.fastlimit.RateLimitDecision;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.HeaderIdentityResolver;
+import io.fastlimit.backends.Backend;
+import io.fastlimit.backends.BackendResult;
+import io.fastlimit.rules.BucketConfig;
 import io.fastlimit.servlet.app.CountingServlet;
 import io.fastlimit.servlet.app.HeaderUserResolver;
 import io.fastlimit.servlet.app.KnownApiKeys;
@@ -34,6 +37,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -748,6 +753,37 @@ abstract class AbstractFilterHttpTest {
         server.request().get("/hello").then().statusCode(200);
         server.request().get("/hello").then().statusCode(429).contentType(startsWith("text/plain"))
                 .header("X-RateLimit-Remaining", "0").body(matchesPattern("slow down, (59|60)"));
+    }
+
+    @Test
+    @ExtendWith(QuietLogs.class) // the error of the check that fails on purpose
+    void withAsyncACheckThatFailsIsAnswered500AndNeverReachesTheServlet() throws Exception {
+        Backend broken = new Backend() {
+            @Override
+            public BackendResult checkAndIncrement(String key, List<BucketConfig> buckets, int cost) {
+                throw new AssertionError("the async filter waited for the backend");
+            }
+
+            @Override
+            public CompletionStage<BackendResult> checkAndIncrementAsync(String key, List<BucketConfig> buckets, int cost) {
+                return CompletableFuture.supplyAsync(() -> null); // no result, a bug: the limiter's stage fails
+            }
+
+            @Override
+            public void reset(String key) {
+            }
+
+            @Override
+            public void clearAll() {
+            }
+        };
+        FastLimit limiter = FastLimit.builder().backend(broken).build();
+        toClose.add(limiter);
+        TestContainer server = serve(new FastLimitFilter(limiter, RateLimitRule.ip("api", "2/min")).async(true));
+        CountingServlet.CALLS.set(0);
+
+        server.request().get("/counted").then().statusCode(500);
+        assertThat(CountingServlet.CALLS).hasValue(0);
     }
 
     @Test
