@@ -756,6 +756,23 @@ abstract class AbstractFilterHttpTest {
     }
 
     @Test
+    void withAsyncAFilterAfterItMappedForAsyncCountsTheRequestInThatDispatch() throws Exception {
+        FastLimit limiter = limiter();
+        TestContainer server = serve(
+                TestFilter.everywhere(new FastLimitFilter(limiter, RateLimitRule.ip("global", "5/min")).async(true)),
+                TestFilter.on("/login", new FastLimitFilter(limiter, RateLimitRule.ip("login", "2/min"))));
+
+        server.request().get("/login").then().statusCode(200)
+                .header("X-RateLimit-Limit", "2").header("X-RateLimit-Remaining", "1");
+        server.request().get("/login").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+        server.request().get("/login").then().statusCode(429).header("X-RateLimit-Limit", "2");
+
+        // the global filter counted the two login requests it let through, not the one login turned away
+        server.request().get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "5").header("X-RateLimit-Remaining", "2");
+    }
+
+    @Test
     @ExtendWith(QuietLogs.class) // the error of the check that fails on purpose
     void withAsyncACheckThatFailsIsAnswered500AndNeverReachesTheServlet() throws Exception {
         Backend broken = new Backend() {
