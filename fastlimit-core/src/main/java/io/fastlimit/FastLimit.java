@@ -25,6 +25,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 
 /**
@@ -166,6 +170,27 @@ public final class FastLimit implements AutoCloseable {
     }
 
     /**
+     * Checks {@code request} against {@code rule} like {@link #acquire(RateLimitRule, ClientRequest)},
+     * the same decision, without making the caller wait for a remote backend
+     * ({@link Backend#checkAndIncrementAsync}). The client is identified from {@code request} before
+     * this method returns, so the request need not be read afterwards. A backend that fails is answered
+     * by the failure policy, as for {@code acquire}, and listeners are told the same events.
+     *
+     * <p>The stage completes once the backend's does (a Redis backend's by its timeout at the latest):
+     * normally with the consumption, or exceptionally only for what {@code acquire} would throw (a rule
+     * that clashes with one of the same name, a bug), never by a backend failure. It completes
+     * on the thread that completed the backend's call, a remote backend's I/O thread: do not block in
+     * the stages that depend on it.
+     */
+    public CompletionStage<Consumption> acquireAsync(RateLimitRule rule, ClientRequest request) {
+        try {
+            return route(bind(rule), request, acquiringAsync);
+        } catch (RuntimeException | Error e) {
+            return CompletableFuture.failedFuture(e); // one way to fail, so a caller cannot be left waiting
+        }
+    }
+
+    /**
      * What a request is counted as under one rule, told to a {@link Route}: the one place that
      * decides between user, a header value and the IP, so that checking and peeking always agree.
      */
@@ -224,8 +249,8 @@ public final class FastLimit implements AutoCloseable {
     }
 
     /**
-     * What to do with the bucket a request counts against. Implemented once for checks and once for
-     * peeks; both are fields, so routing a request allocates nothing.
+     * What to do with the bucket a request counts against. Implemented for checks, checks that do not
+     * wait, and peeks; all are fields, so routing a request allocates nothing.
      */
     private interface Route<R> {
         /** The client's address is exempt. */
@@ -268,14 +293,47 @@ public final class FastLimit implements AutoCloseable {
             if (!ceiling.decision().allowed()) {
                 return ceiling;
             }
-            Consumption own = decide(bound, scope, id);
-            if (!own.decision().allowed()) {
-                ceiling.giveBack(); // all buckets of one check consume, or none does
-                return own;
-            }
-            return own.and(ceiling); // reports the tighter, and the own bucket on a tie
+            return underCeiling(ceiling, decide(bound, scope, id));
         }
     };
+
+    /** Checks and consumes, without waiting for the backend: {@link #acquiring}'s decisions, as stages. */
+    private final Route<CompletionStage<Consumption>> acquiringAsync = new Route<>() {
+        @Override
+        public CompletionStage<Consumption> exempt(BoundRule bound) {
+            return CompletableFuture.completedFuture(acquiring.exempt(bound));
+        }
+
+        @Override
+        public CompletionStage<Consumption> unlimited(BoundRule bound) {
+            return CompletableFuture.completedFuture(acquiring.unlimited(bound));
+        }
+
+        @Override
+        public CompletionStage<Consumption> one(BoundRule bound, ScopeBinding scope, String id) {
+            return decideAsync(bound, scope, id);
+        }
+
+        @Override
+        public CompletionStage<Consumption> withIpCeiling(BoundRule bound, ScopeBinding scope, String id, String ipId) {
+            // the ceiling first, as acquiring does; the own bucket is checked only once the ceiling allowed
+            return decideAsync(bound, bound.perIp, ipId).thenCompose(ceiling -> !ceiling.decision().allowed()
+                    ? CompletableFuture.completedFuture(ceiling)
+                    : decideAsync(bound, scope, id).thenApply(own -> underCeiling(ceiling, own)));
+        }
+    };
+
+    /**
+     * The consumption of a request whose IP ceiling allowed it ({@code ceiling}) and whose own bucket
+     * decided {@code own}: the ceiling gives back what it took when the own bucket blocks.
+     */
+    private static Consumption underCeiling(Consumption ceiling, Consumption own) {
+        if (!own.decision().allowed()) {
+            ceiling.giveBack(); // all buckets of one check consume, or none does
+            return own;
+        }
+        return own.and(ceiling); // reports the tighter, and the own bucket on a tie
+    }
 
     /** The IP bucket id of {@code request}, whose client address is {@code ip} when already resolved. */
     private String ipBucketId(String ip, ClientRequest request) {
@@ -587,8 +645,7 @@ public final class FastLimit implements AutoCloseable {
                     ? backend.checkAndIncrement(key, scope.single, bound.cost)
                     : backend.checkAndIncrement(key, scope.buckets, bound.cost);
         } catch (RuntimeException e) {
-            BackendFailureHandler.Answer answer = failures.onCheckFailure(key, scope.buckets, bound.cost, e);
-            return answer == null ? Consumption.nothing() : consumption(bound, scope, key, answer.result(), answer.consumedFrom());
+            return decideByFailurePolicy(bound, scope, key, e, -1);
         }
         return consumption(bound, scope, key, result, backend);
     }
@@ -604,17 +661,73 @@ public final class FastLimit implements AutoCloseable {
                     ? backend.checkAndIncrement(key, scope.single, bound.cost)
                     : backend.checkAndIncrement(key, scope.buckets, bound.cost);
         } catch (RuntimeException e) {
-            long backendNanos = timed ? System.nanoTime() - startNanos : -1;
-            BackendFailureHandler.Answer answer = failures.onCheckFailure(key, scope.buckets, bound.cost, e);
-            Consumption decided = answer == null ? Consumption.nothing()
-                    : consumption(bound, scope, key, answer.result(), answer.consumedFrom());
-            events.failurePolicyAnswered(bound.rule.name(), scope.scope, failurePolicy, e);
-            events.decided(bound.rule.name(), scope.scope, key, decided.decision(), bound.cost, backendNanos, failurePolicy);
-            return decided;
+            return decideByFailurePolicy(bound, scope, key, e, timed ? System.nanoTime() - startNanos : -1);
         }
-        long backendNanos = timed ? System.nanoTime() - startNanos : -1;
+        return decideByResult(bound, scope, key, result, timed ? System.nanoTime() - startNanos : -1);
+    }
+
+    /**
+     * {@link #decide} without waiting: the backend's asynchronous check, its failure (a stage completed
+     * exceptionally, or a throw) answered by the failure policy, the listeners told as by
+     * {@link #decideTellingListeners}.
+     */
+    private CompletionStage<Consumption> decideAsync(BoundRule bound, ScopeBinding scope, String id) {
+        String key = scope.key(id);
+        boolean timed = events.listening() && events.timing();
+        long startNanos = timed ? System.nanoTime() : 0;
+        CompletionStage<BackendResult> call;
+        try {
+            call = Objects.requireNonNull(backend.checkAndIncrementAsync(key, scope.buckets, bound.cost),
+                    "checkAndIncrementAsync answered no stage");
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        return call.handle((result, error) -> {
+            long backendNanos = timed ? System.nanoTime() - startNanos : -1;
+            return error == null ? decideByResult(bound, scope, key, result, backendNanos)
+                    : decideByFailurePolicy(bound, scope, key, backendFailure(error), backendNanos);
+        });
+    }
+
+    /**
+     * What a stage of the backend failed with, as the synchronous call would have thrown it: the cause
+     * of a {@link CompletionException}, an {@link Error} rethrown (it is no backend failure), a checked
+     * exception (a timeout) as a {@link BackendUnavailableException}.
+     */
+    private static RuntimeException backendFailure(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof Error fatal) {
+            throw fatal;
+        }
+        return new BackendUnavailableException("Rate-limit backend failed: " + cause, cause);
+    }
+
+    /** The decision the backend's {@code result} makes, told to the listeners, if any. */
+    private Consumption decideByResult(BoundRule bound, ScopeBinding scope, String key, BackendResult result,
+                                       long backendNanos) {
         Consumption decided = consumption(bound, scope, key, result, backend);
-        events.decided(bound.rule.name(), scope.scope, key, decided.decision(), bound.cost, backendNanos, null);
+        if (events.listening()) {
+            events.decided(bound.rule.name(), scope.scope, key, decided.decision(), bound.cost, backendNanos, null);
+        }
+        return decided;
+    }
+
+    /** The decision the failure policy makes when the backend failed with {@code failure}, told to the listeners, if any. */
+    private Consumption decideByFailurePolicy(BoundRule bound, ScopeBinding scope, String key, RuntimeException failure,
+                                              long backendNanos) {
+        BackendFailureHandler.Answer answer = failures.onCheckFailure(key, scope.buckets, bound.cost, failure);
+        Consumption decided = answer == null ? Consumption.nothing()
+                : consumption(bound, scope, key, answer.result(), answer.consumedFrom());
+        if (events.listening()) {
+            events.failurePolicyAnswered(bound.rule.name(), scope.scope, failurePolicy, failure);
+            events.decided(bound.rule.name(), scope.scope, key, decided.decision(), bound.cost, backendNanos, failurePolicy);
+        }
         return decided;
     }
 

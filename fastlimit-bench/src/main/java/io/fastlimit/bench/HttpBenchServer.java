@@ -35,6 +35,8 @@ import java.util.EnumSet;
  * <ul>
  *   <li>{@code /plain} — a servlet, no filter;</li>
  *   <li>{@code /servlet} — the same servlet behind {@link FastLimitFilter};</li>
+ *   <li>{@code /async-filter} — the same, the filter's {@code async} option on: it lets go of
+ *       Jetty's thread while the backend answers;</li>
  *   <li>{@code /api/plain} — a Jersey resource without {@code @RateLimit};</li>
  *   <li>{@code /api/limited} — the same resource with {@code @RateLimit};</li>
  *   <li>{@code /stats} — how many checks the failure policy answered instead of the backend;</li>
@@ -83,6 +85,13 @@ public final class HttpBenchServer {
         context.addServlet(new ServletHolder(new Hello()), "/servlet");
         context.addFilter(new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("bench-servlet", UNREACHABLE_RATE))),
                 "/servlet", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder asyncServlet = new ServletHolder(new Hello());
+        asyncServlet.setAsyncSupported(true);
+        context.addServlet(asyncServlet, "/async-filter");
+        FilterHolder asyncFilter = new FilterHolder(
+                new FastLimitFilter(limiter, RateLimitRule.ip("bench-async-filter", UNREACHABLE_RATE)).async(true));
+        asyncFilter.setAsyncSupported(true);
+        context.addFilter(asyncFilter, "/async-filter", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new Stats(limiter, behindProxy)), "/stats");
         context.addServlet(new ServletHolder(new Hello()), "/real/servlet");
         context.addFilter(new FilterHolder(new FastLimitFilter(behindProxy, RateLimitRule.ip("bench-real-servlet", REACHABLE_RATE))),

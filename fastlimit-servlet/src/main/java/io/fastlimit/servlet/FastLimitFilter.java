@@ -1,9 +1,12 @@
 package io.fastlimit.servlet;
 
+import io.fastlimit.ClientRequest;
 import io.fastlimit.Consumption;
 import io.fastlimit.FastLimit;
 import io.fastlimit.RateLimitDecision;
 import io.fastlimit.rules.RateLimitRule;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -68,6 +71,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * counted (an {@code ERROR}, {@code ASYNC} or {@code FORWARD} dispatch of it) pass without being
  * counted.
  *
+ * <h2>Without holding the container's thread</h2>
+ * With {@link #async(boolean) async} on (the {@code async} init-param), a request that supports async
+ * processing is checked without waiting on the container's thread: the filter starts async
+ * processing, and when the backend answers writes the 429 there and then, or dispatches the allowed
+ * request back to the container. Off by default; see {@code docs/servlet.md} for what it changes.
+ *
  * <h2>Several limits on one request</h2>
  * What each limit consumed is recorded in the request attribute
  * {@link io.fastlimit.Consumption#REQUEST_ATTRIBUTE}, which JAX-RS reads and writes too (Jersey on a
@@ -102,6 +111,8 @@ public final class FastLimitFilter implements Filter {
     private final String countedAttribute = FastLimitFilter.class.getName() + ".counted." + INSTANCES.incrementAndGet();
     private volatile UserResolver userResolver;
     private volatile BlockedHandler blockedHandler;
+    /** Set in code by {@link #async(boolean)}; null: the {@code async} init-param, else off. */
+    private volatile Boolean async;
     private volatile Active active;
 
     /** A filter configured by its init-params, as {@code web.xml} creates it. */
@@ -112,8 +123,8 @@ public final class FastLimitFilter implements Filter {
 
     /**
      * A filter that checks {@code rule} with {@code limiter}. Its init-params may only set
-     * {@code user-resolver}, {@code user-attribute} and {@code blocked-handler}; the limiter stays the
-     * caller's to close.
+     * {@code user-resolver}, {@code user-attribute}, {@code blocked-handler} and {@code async}; the
+     * limiter stays the caller's to close.
      */
     public FastLimitFilter(FastLimit limiter, RateLimitRule rule) {
         this.givenLimiter = Objects.requireNonNull(limiter, "limiter");
@@ -140,6 +151,19 @@ public final class FastLimitFilter implements Filter {
     }
 
     /**
+     * With {@code true}, lets go of the container's thread while the backend answers: the filter starts
+     * async processing, and when the check is answered writes the 429 there and then, or dispatches
+     * the allowed request back to the container (an {@code ASYNC} dispatch). Worth it on platform
+     * threads with a remote backend; see {@code docs/servlet.md} for what it changes for the rest of the
+     * webapp. A request that does not support async processing is checked as without it. Default off.
+     * Takes precedence over the {@code async} init-param. Set it before the filter starts.
+     */
+    public FastLimitFilter async(boolean async) {
+        this.async = async;
+        return this;
+    }
+
+    /**
      * Reads the init-params and, for a filter configured by them, joins the webapp's shared limiter.
      *
      * @throws ServletException naming the init-param and value that are wrong, so the webapp does not start
@@ -157,6 +181,8 @@ public final class FastLimitFilter implements Filter {
                     ? FilterSettings.instantiate(filterName, params, FilterSettings.BLOCKED_HANDLER, BlockedHandler.class,
                             classLoader(context))
                     : FastLimitFilter::writeJson;
+            boolean letsGoOfThreads = async != null ? async
+                    : params.containsKey(FilterSettings.ASYNC) && FilterSettings.parseBoolean(filterName, params, FilterSettings.ASYNC);
             if (givenLimiter != null) {
                 for (String name : params.keySet()) {
                     if (!FilterSettings.FILTER_PARAMS.contains(name)) {
@@ -165,12 +191,12 @@ public final class FastLimitFilter implements Filter {
                                 + " configure them there");
                     }
                 }
-                active = new Active(givenLimiter, givenRule, users, blocked, null, context);
+                active = new Active(givenLimiter, givenRule, users, blocked, letsGoOfThreads, null, context);
             } else {
                 RateLimitRule rule = FilterSettings.rule(filterName, params, classLoader(context));
                 WebappSettings webapp = WebappSettings.read(context, filterName, params);
                 SharedLimiter shared = SharedLimiter.acquire(context, filterName, rule.name(), webapp, System.getenv());
-                active = new Active(shared.limiter(), rule, users, blocked, shared, context);
+                active = new Active(shared.limiter(), rule, users, blocked, letsGoOfThreads, shared, context);
             }
             try {
                 active.limiter.register(active.rule); // a rule of the same name with other limits fails the start
@@ -193,15 +219,31 @@ public final class FastLimitFilter implements Filter {
         Active a = active;
         if (a == null || !(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
                 || request.getAttribute(countedAttribute) != null || isPreflight(request)) {
-            chain.doFilter(req, res);
+            chain.doFilter(req, res); // the ASYNC dispatch of a request checked asynchronously passes here too
             return;
         }
         request.setAttribute(countedAttribute, Boolean.TRUE);
-        Consumption consumption = a.limiter.acquire(a.rule, new ServletClientRequest(request, a.users));
+        ClientRequest client = new ServletClientRequest(request, a.users);
+        if (a.async && request.isAsyncSupported() && request.getDispatcherType() == DispatcherType.REQUEST) {
+            checkAsync(a, request, response, client);
+            return;
+        }
+        if (answer(a, request, response, a.limiter.acquire(a.rule, client))) {
+            chain.doFilter(request, response);
+        }
+    }
+
+    /**
+     * Records {@code consumption} in the request and sets the headers; when it blocked, answers 429 (the
+     * status, then the blocked handler).
+     *
+     * @return whether the request may go on to the rest of the chain
+     */
+    private static boolean answer(Active a, HttpServletRequest request, HttpServletResponse response,
+                                  Consumption consumption) throws IOException {
         RateLimitDecision decision = consumption.decision();
         if (!decision.bucketChecked()) {
-            chain.doFilter(request, response);
-            return;
+            return true;
         }
         // one record per request, whatever limits it: when this filter blocks, the limits passed before give back
         RateLimitDecision reported = consumption.recordInRequest(request::getAttribute, request::setAttribute);
@@ -209,14 +251,70 @@ public final class FastLimitFilter implements Filter {
             decision.forEachHeader(response::setHeader); // else the tighter limit before has set its own
         }
         if (decision.allowed()) {
-            chain.doFilter(request, response);
-            return;
+            return true;
         }
         if (response.isCommitted()) {
-            return; // an include after output: nothing more can be said, but the target does not run
+            return false; // an include after output: nothing more can be said, but the target does not run
         }
         response.setStatus(429);
         a.blocked.onBlocked(request, response, decision);
+        return false;
+    }
+
+    /**
+     * Checks without holding the container's thread: async processing starts, the check is sent, and
+     * this thread goes back to the container. The client is read from the request before
+     * {@link FastLimit#acquireAsync} returns.
+     */
+    private static void checkAsync(Active a, HttpServletRequest request, HttpServletResponse response,
+                                   ClientRequest client) {
+        // the request and response as this filter got them, so the servlet sees the wrappers of the filters before
+        AsyncContext asyncContext = request.startAsync(request, response);
+        a.limiter.acquireAsync(a.rule, client)
+                .whenComplete((consumption, failure) -> finishAsync(a, asyncContext, request, response, consumption, failure));
+    }
+
+    /**
+     * On the thread that completed the check (the backend's): an allowed request is dispatched back to
+     * the container, which runs the servlet; a blocked one is answered here, so it never reaches the
+     * servlet, even when this filter is not mapped for {@code ASYNC} dispatches.
+     */
+    private static void finishAsync(Active a, AsyncContext asyncContext, HttpServletRequest request,
+                                    HttpServletResponse response, Consumption consumption, Throwable failure) {
+        boolean goOn = false;
+        try {
+            if (failure != null) {
+                // acquireAsync fails only where acquire would throw: answered as an exception of the chain would be
+                LOG.log(Level.ERROR, "FastLimitFilter could not check " + request.getRequestURI() + " against rule '"
+                        + a.rule.name() + "'; answering 500", failure);
+                serverError(response);
+            } else {
+                goOn = answer(a, request, response, consumption);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "The 429 of " + request.getRequestURI() + " could not be written", e); // the client left
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "FastLimitFilter failed answering " + request.getRequestURI() + "; answering 500", e);
+            serverError(response);
+        }
+        try {
+            if (goOn) {
+                asyncContext.dispatch(); // the container runs the rest of the chain on one of its threads
+            } else {
+                asyncContext.complete();
+            }
+        } catch (IllegalStateException e) {
+            // the container ended the async cycle first: it timed out, or the client went away
+            LOG.log(Level.DEBUG, "The async processing of " + request.getRequestURI() + " had ended before the check"
+                    + " was answered", e);
+        }
+    }
+
+    private static void serverError(HttpServletResponse response) {
+        if (!response.isCommitted()) {
+            response.resetBuffer();
+            response.setStatus(500);
+        }
     }
 
     /** Gives back the shared limiter; the last filter of the webapp closes it. A given limiter stays open. */
@@ -299,15 +397,18 @@ public final class FastLimitFilter implements Filter {
         final RateLimitRule rule;
         final UserResolver users;
         final BlockedHandler blocked;
+        /** Whether requests that support it are checked without holding the container's thread. */
+        final boolean async;
         final SharedLimiter shared;
         final ServletContext context;
 
-        Active(FastLimit limiter, RateLimitRule rule, UserResolver users, BlockedHandler blocked,
+        Active(FastLimit limiter, RateLimitRule rule, UserResolver users, BlockedHandler blocked, boolean async,
                SharedLimiter shared, ServletContext context) {
             this.limiter = limiter;
             this.rule = rule;
             this.users = users;
             this.blocked = blocked;
+            this.async = async;
             this.shared = shared;
             this.context = context;
         }

@@ -26,7 +26,8 @@ import java.util.function.Function;
  *   <li>limiter-level ({@link #LIMITER_PARAMS}): the limiter all filters of a webapp share, so they
  *       must agree between filters and with the {@code fastlimit.*} context-params that are their
  *       proper place ({@link WebappSettings}); each falls back to its {@code FASTLIMIT_*} variable;</li>
- *   <li>filter-level ({@link #FILTER_PARAMS}): how this filter finds the user and answers a block.</li>
+ *   <li>filter-level ({@link #FILTER_PARAMS}): how this filter finds the user, answers a block, and
+ *       whether it holds the container's thread while the backend answers.</li>
  * </ul>
  * Every error is an {@link IllegalArgumentException} naming the init-param and its value.
  */
@@ -54,6 +55,8 @@ final class FilterSettings {
     static final String USER_RESOLVER = "user-resolver";
     static final String USER_ATTRIBUTE = "user-attribute";
     static final String BLOCKED_HANDLER = "blocked-handler";
+    /** {@code true}: the filter lets go of the container's thread while the backend answers ({@link FastLimitFilter#async}). */
+    static final String ASYNC = "async";
 
     static final List<String> RULE_PARAMS = List.of(IP, USER, HEADER, HEADER_NAME, HEADER_RESOLVER, IP_CEILING, COST,
             NAME, ALGORITHM, PLAN_RESOLVER, PLAN_ATTRIBUTE, SHADOW);
@@ -64,7 +67,7 @@ final class FilterSettings {
     static final List<String> LIMITER_PARAMS = java.util.stream.Stream.concat(FastLimitSettings.NAMES.stream()
             .filter(name -> !name.equals(FastLimitSettings.ALGORITHM)), java.util.stream.Stream.of(METRICS))
             .toList();
-    static final List<String> FILTER_PARAMS = List.of(USER_RESOLVER, USER_ATTRIBUTE, BLOCKED_HANDLER);
+    static final List<String> FILTER_PARAMS = List.of(USER_RESOLVER, USER_ATTRIBUTE, BLOCKED_HANDLER, ASYNC);
 
     private static final String REDIS_URL_VARIABLE = FastLimitSettings.envVariable(REDIS_URL);
 
@@ -155,7 +158,7 @@ final class FilterSettings {
             rule.headerResolver(instantiate(filterName, params, HEADER_RESOLVER, HeaderIdentityResolver.class, loader));
         }
         if (params.containsKey(IP_CEILING)) {
-            boolean ceiling = parse(filterName, params, IP_CEILING, params.get(IP_CEILING), FastLimitSettings::parseBoolean);
+            boolean ceiling = parseBoolean(filterName, params, IP_CEILING);
             if (ceiling && !params.containsKey(IP)) {
                 throw invalid(filterName, IP_CEILING, params.get(IP_CEILING), new IllegalArgumentException(
                         "the ceiling is the ip rate, and the filter has none: set the init-param ip too"));
@@ -195,7 +198,7 @@ final class FilterSettings {
                             + " your authentication sets to the caller's plan)"));
         }
         if (params.containsKey(SHADOW)) {
-            rule.shadow(parse(filterName, params, SHADOW, params.get(SHADOW), FastLimitSettings::parseBoolean));
+            rule.shadow(parseBoolean(filterName, params, SHADOW));
         }
         if (params.containsKey(COST)) {
             apply(filterName, params, COST, v -> rule.cost(parseCost(v)));
@@ -232,7 +235,7 @@ final class FilterSettings {
     static FastLimit buildLimiter(String filterName, Map<String, String> limiterParams, Map<String, String> env) {
         FastLimit.Builder builder = limiterBuilder(filterName, limiterParams, env);
         boolean metrics = limiterParams.containsKey(METRICS)
-                && parse(filterName, limiterParams, METRICS, limiterParams.get(METRICS), FastLimitSettings::parseBoolean);
+                && parseBoolean(filterName, limiterParams, METRICS);
         FastLimit limiter;
         try {
             limiter = builder.build();
@@ -318,6 +321,11 @@ final class FilterSettings {
         String shown = param.equals(REDIS_URL) ? BackendUrls.redact(value) : value;
         return new IllegalArgumentException("Invalid init-param " + param + "='" + shown + "' of filter '"
                 + filterName + "': " + cause.getMessage(), cause);
+    }
+
+    /** The boolean init-param {@code param}: {@code true} or {@code false}. */
+    static boolean parseBoolean(String filterName, Map<String, String> params, String param) {
+        return parse(filterName, params, param, params.get(param), FastLimitSettings::parseBoolean);
     }
 
     static int parseCost(String value) {

@@ -6,12 +6,17 @@ import io.fastlimit.HeaderStyle;
 import io.fastlimit.RateLimitDecision;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.HeaderIdentityResolver;
+import io.fastlimit.backends.Backend;
+import io.fastlimit.backends.BackendResult;
+import io.fastlimit.rules.BucketConfig;
+import io.fastlimit.servlet.app.CountingServlet;
 import io.fastlimit.servlet.app.HeaderUserResolver;
 import io.fastlimit.servlet.app.KnownApiKeys;
 import io.fastlimit.servlet.app.TestAuthFilter;
 import io.fastlimit.testing.ManualClock;
 import io.fastlimit.testing.logging.QuietLogs;
 import io.restassured.response.Response;
+import jakarta.servlet.DispatcherType;
 import org.hamcrest.Matcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,11 +27,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -633,6 +648,183 @@ abstract class AbstractFilterHttpTest {
                 .header("X-RateLimit-Limit", "1000");
         server.request().header(HeaderUserResolver.HEADER, "{user}\t").get("/hello").then().statusCode(200)
                 .header("X-RateLimit-Limit", "2");
+    }
+
+    // async: the filter lets go of the container's thread while the backend answers
+
+    /** What a client sees of an answer: status, content type, the limit's headers and the body. */
+    private static String seen(Response response) {
+        StringBuilder seen = new StringBuilder().append(response.statusCode()).append(' ')
+                .append(response.contentType()).append('\n');
+        for (String header : List.of("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After",
+                "RateLimit", "RateLimit-Policy")) {
+            seen.append(header).append(": ").append(response.header(header)).append('\n');
+        }
+        return seen.append(response.asString()).toString();
+    }
+
+    @Test
+    void withAsyncTheLimitGivesExactlyItsRequestsThen429sAsTheWaitingFilterAnswers() throws Exception {
+        TestContainer waiting = serve(limiter(), RateLimitRule.ip("api", "3/min"));
+        TestContainer async = serve(new FastLimitFilter(limiter(), RateLimitRule.ip("api", "3/min")).async(true));
+        TestContainer ietf = serve(TestFilter.everywhere(new FastLimitFilter(limiter(b -> b.headers(HeaderStyle.ietf())),
+                RateLimitRule.ip("api", "3/min"))).initParam("async", "true"));
+        TestContainer ietfWaiting = serve(limiter(b -> b.headers(HeaderStyle.ietf())), RateLimitRule.ip("api", "3/min"));
+
+        List<String> expected = new ArrayList<>();
+        List<String> answered = new ArrayList<>();
+        for (String path : List.of("/hello", "/stream", "/counted", "/hello", "/hello", "/counted")) {
+            expected.add(seen(waiting.request().get(path)));
+            answered.add(seen(async.request().get(path)));
+            assertThat(seen(ietf.request().get(path))).isEqualTo(seen(ietfWaiting.request().get(path)));
+        }
+        assertThat(answered).isEqualTo(expected);
+        assertThat(answered).extracting(seen -> seen.substring(0, 3)).containsExactly("200", "200", "200", "429", "429", "429");
+        assertThat(answered.get(1)).endsWith("chunk 1\nchunk 2\nchunk 3\n");
+    }
+
+    @Test
+    void withAsyncTheUserOfAnAuthFilterInFrontIsTheKey() throws Exception {
+        RateLimitRule rule = RateLimitRule.builder("users").user("1/min").ip("5/min").build();
+        TestContainer server = serve(new FastLimitFilter(limiter(), rule).async(true));
+
+        server.request().header(TestAuthFilter.USER_HEADER, "alice").get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "1").body(equalTo("hello"));
+        server.request().header(TestAuthFilter.USER_HEADER, "alice").get("/hello").then().statusCode(429);
+        server.request().header(TestAuthFilter.USER_HEADER, "bob").get("/hello").then().statusCode(200);
+        server.request().get("/hello").then().statusCode(200).header("X-RateLimit-Limit", "5");
+    }
+
+    @Test
+    void withAsyncAFilterThatIsNotAsyncSupportedChecksWaiting() throws Exception {
+        TestContainer server = serve(TestFilter.everywhere(new FastLimitFilter(limiter(), RateLimitRule.ip("api", "2/min")))
+                .initParam("async", "true").notAsyncSupported());
+        CountingServlet.CALLS.set(0);
+
+        server.request().get("/counted").then().statusCode(200).header("X-RateLimit-Remaining", "1");
+        server.request().get("/counted").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+        server.request().get("/counted").then().statusCode(429).header("Retry-After", secondsHeader(60))
+                .body("retry_after", seconds(60));
+        assertThat(CountingServlet.CALLS).hasValue(2);
+        assertThat(CountingServlet.LAST_DISPATCH).as("checked waiting, no redispatch").hasValue(DispatcherType.REQUEST);
+    }
+
+    @Test
+    void withAsyncAServletThatIsNotAsyncSupportedIsLimitedAndServedInTheAsyncDispatch() throws Exception {
+        // both containers let a filter start async processing before they look at the servlet
+        TestContainer server = serve(new FastLimitFilter(limiter(), RateLimitRule.ip("api", "2/min")).async(true));
+        CountingServlet.CALLS.set(0);
+
+        server.request().get("/sync-only").then().statusCode(200).body(equalTo("counted"))
+                .header("X-RateLimit-Remaining", "1");
+        server.request().get("/sync-only").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+        server.request().get("/sync-only").then().statusCode(429).body("retry_after", seconds(60));
+        assertThat(CountingServlet.CALLS).hasValue(2);
+        assertThat(CountingServlet.LAST_DISPATCH).hasValue(DispatcherType.ASYNC);
+    }
+
+    @Test
+    void withAsyncABlockedRequestNeverReachesTheServletEvenWhenTheFilterIsNotMappedForAsync() throws Exception {
+        TestContainer server = serve(TestFilter.everywhere(new FastLimitFilter(limiter(), RateLimitRule.ip("api", "2/min")))
+                .initParam("async", "true").onlyFor(DispatcherType.REQUEST));
+        CountingServlet.CALLS.set(0);
+
+        // the headers are set before the request goes back to the container, and survive its dispatch
+        server.request().get("/counted").then().statusCode(200).body(equalTo("counted"))
+                .header("X-RateLimit-Limit", "2").header("X-RateLimit-Remaining", "1");
+        server.request().get("/counted").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+        for (int i = 0; i < 3; i++) {
+            server.request().get("/counted").then().statusCode(429).contentType(startsWith("application/json"))
+                    .header("X-RateLimit-Remaining", "0").body("retry_after", seconds(60));
+        }
+        assertThat(CountingServlet.CALLS).hasValue(2);
+        assertThat(CountingServlet.LAST_DISPATCH).as("dispatched back once checked").hasValue(DispatcherType.ASYNC);
+    }
+
+    @Test
+    void withAsyncACustomBlockedHandlerAnswersTheBlockedRequest() throws Exception {
+        FastLimitFilter filter = new FastLimitFilter(limiter(), RateLimitRule.ip("api", "1/min")).async(true)
+                .blockedHandler((request, response, decision) -> {
+                    response.setContentType("text/plain");
+                    response.getWriter().write("slow down, " + decision.retryAfterSeconds());
+                });
+        TestContainer server = serve(filter);
+
+        server.request().get("/hello").then().statusCode(200);
+        server.request().get("/hello").then().statusCode(429).contentType(startsWith("text/plain"))
+                .header("X-RateLimit-Remaining", "0").body(matchesPattern("slow down, (59|60)"));
+    }
+
+    @Test
+    void withAsyncAFilterAfterItMappedForAsyncCountsTheRequestInThatDispatch() throws Exception {
+        FastLimit limiter = limiter();
+        TestContainer server = serve(
+                TestFilter.everywhere(new FastLimitFilter(limiter, RateLimitRule.ip("global", "5/min")).async(true)),
+                TestFilter.on("/login", new FastLimitFilter(limiter, RateLimitRule.ip("login", "2/min"))));
+
+        server.request().get("/login").then().statusCode(200)
+                .header("X-RateLimit-Limit", "2").header("X-RateLimit-Remaining", "1");
+        server.request().get("/login").then().statusCode(200).header("X-RateLimit-Remaining", "0");
+        server.request().get("/login").then().statusCode(429).header("X-RateLimit-Limit", "2");
+
+        // the global filter counted the two login requests it let through, not the one login turned away
+        server.request().get("/hello").then().statusCode(200)
+                .header("X-RateLimit-Limit", "5").header("X-RateLimit-Remaining", "2");
+    }
+
+    @Test
+    @ExtendWith(QuietLogs.class) // the error of the check that fails on purpose
+    void withAsyncACheckThatFailsIsAnswered500AndNeverReachesTheServlet() throws Exception {
+        Backend broken = new Backend() {
+            @Override
+            public BackendResult checkAndIncrement(String key, List<BucketConfig> buckets, int cost) {
+                throw new AssertionError("the async filter waited for the backend");
+            }
+
+            @Override
+            public CompletionStage<BackendResult> checkAndIncrementAsync(String key, List<BucketConfig> buckets, int cost) {
+                return CompletableFuture.supplyAsync(() -> null); // no result, a bug: the limiter's stage fails
+            }
+
+            @Override
+            public void reset(String key) {
+            }
+
+            @Override
+            public void clearAll() {
+            }
+        };
+        FastLimit limiter = FastLimit.builder().backend(broken).build();
+        toClose.add(limiter);
+        TestContainer server = serve(new FastLimitFilter(limiter, RateLimitRule.ip("api", "2/min")).async(true));
+        CountingServlet.CALLS.set(0);
+
+        server.request().get("/counted").then().statusCode(500);
+        assertThat(CountingServlet.CALLS).hasValue(0);
+    }
+
+    @Test
+    void withAsyncConcurrentRequestsGetExactlyTheLimit() throws Exception {
+        TestContainer server = serve(new FastLimitFilter(limiter(), RateLimitRule.ip("api", "30/min")).async(true));
+        CountingServlet.CALLS.set(0);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/counted");
+        ExecutorService threads = Executors.newFixedThreadPool(50);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                statuses.add(threads.submit(() -> client.send(HttpRequest.newBuilder(uri).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode()));
+            }
+            Map<Integer, Integer> byStatus = new TreeMap<>();
+            for (Future<Integer> status : statuses) {
+                byStatus.merge(status.get(), 1, Integer::sum);
+            }
+            assertThat(byStatus).isEqualTo(Map.of(200, 30, 429, 70));
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(CountingServlet.CALLS).hasValue(30);
     }
 
     /** The status line and headers of the answer to a request written byte for byte, as they came. */

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * A real servlet container on a free loopback port, serving the test application: {@code /hello},
- * {@code /login}, {@code /stream}, {@code /async}, {@code /forward} and {@code /fail} (which answers
- * with an error page, an {@code ERROR} dispatch), behind {@link io.fastlimit.servlet.app.TestAuthFilter}
+ * {@code /login}, {@code /stream}, {@code /async}, {@code /forward}, {@code /fail} (which answers
+ * with an error page, an {@code ERROR} dispatch), {@code /counted} (a {@link io.fastlimit.servlet.app.CountingServlet})
+ * and {@code /sync-only} (the same, not async-supported), behind {@link io.fastlimit.servlet.app.TestAuthFilter}
  * and the filters of the test. {@link Kind} starts one on Jetty or on Tomcat, so a suite written
  * against this class runs on both.
  */

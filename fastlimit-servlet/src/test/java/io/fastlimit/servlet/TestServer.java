@@ -1,6 +1,7 @@
 package io.fastlimit.servlet;
 
 import io.fastlimit.servlet.app.AsyncServlet;
+import io.fastlimit.servlet.app.CountingServlet;
 import io.fastlimit.servlet.app.ErrorPageServlet;
 import io.fastlimit.servlet.app.FailingServlet;
 import io.fastlimit.servlet.app.ForwardServlet;
@@ -18,6 +19,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.net.URISyntaxException;
+import java.util.EnumSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,8 @@ import java.util.function.Consumer;
 /**
  * A real Jetty 12.1 (EE 10) on a free loopback port: either a servlet context assembled in code, or
  * a webapp deployed from a {@code web.xml}. Both serve {@code /hello},
- * {@code /login}, {@code /stream}, {@code /async}, {@code /forward} and {@code /fail}, behind
+ * {@code /login}, {@code /stream}, {@code /async}, {@code /forward}, {@code /fail}, {@code /counted} and
+ * {@code /sync-only}, behind
  * {@link TestAuthFilter}.
  */
 final class TestServer extends TestContainer {
@@ -59,6 +62,8 @@ final class TestServer extends TestContainer {
         context.addServlet(ForwardServlet.class, "/forward");
         context.addServlet(FailingServlet.class, "/fail");
         context.addServlet(ErrorPageServlet.class, "/error");
+        context.addServlet(CountingServlet.class, "/counted").setAsyncSupported(true);
+        context.addServlet(CountingServlet.class, "/sync-only").setAsyncSupported(false);
         ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();
         errorPages.addErrorPage(503, "/error");
         context.setErrorHandler(errorPages);
@@ -72,8 +77,8 @@ final class TestServer extends TestContainer {
                 FilterHolder holder = new FilterHolder(filter.filter());
                 holder.setName(filter.name());
                 holder.setInitParameters(filter.initParams());
-                holder.setAsyncSupported(true);
-                context.addFilter(holder, filter.urlPattern(), ALL_DISPATCHES);
+                holder.setAsyncSupported(filter.asyncSupported());
+                context.addFilter(holder, filter.urlPattern(), EnumSet.copyOf(filter.dispatches()));
             }
         });
     }

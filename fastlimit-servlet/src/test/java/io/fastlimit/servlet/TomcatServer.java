@@ -1,6 +1,7 @@
 package io.fastlimit.servlet;
 
 import io.fastlimit.servlet.app.AsyncServlet;
+import io.fastlimit.servlet.app.CountingServlet;
 import io.fastlimit.servlet.app.ErrorPageServlet;
 import io.fastlimit.servlet.app.FailingServlet;
 import io.fastlimit.servlet.app.ForwardServlet;
@@ -77,7 +78,7 @@ final class TomcatServer extends TestContainer {
     static TomcatServer embedded(List<TestFilter> filters) throws Exception {
         Tomcat tomcat = newTomcat();
         Context context = tomcat.addContext("", null);
-        addFilter(context, new TestFilter("auth", new TestAuthFilter(), Map.of(), "/*"));
+        addFilter(context, new TestFilter("auth", new TestAuthFilter(), Map.of(), "/*", ALL_DISPATCHES, true));
         filters.forEach(filter -> addFilter(context, filter));
         addServlet(context, "hello", new HelloServlet(), "/hello");
         addServlet(context, "login", new HelloServlet(), "/login");
@@ -86,6 +87,9 @@ final class TomcatServer extends TestContainer {
         addServlet(context, "forward", new ForwardServlet(), "/forward");
         addServlet(context, "fail", new FailingServlet(), "/fail");
         addServlet(context, "error", new ErrorPageServlet(), "/error");
+        addServlet(context, "counted", new CountingServlet(), "/counted");
+        Tomcat.addServlet(context, "sync-only", new CountingServlet()).setAsyncSupported(false);
+        context.addServletMappingDecoded("/sync-only", "sync-only");
         ErrorPage unavailable = new ErrorPage();
         unavailable.setErrorCode(503);
         unavailable.setLocation("/error");
@@ -130,13 +134,13 @@ final class TomcatServer extends TestContainer {
         definition.setFilterName(filter.name());
         definition.setFilter(filter.filter());
         definition.setFilterClass(filter.filter().getClass().getName());
-        definition.setAsyncSupported("true");
+        definition.setAsyncSupported(Boolean.toString(filter.asyncSupported()));
         filter.initParams().forEach(definition::addInitParameter);
         context.addFilterDef(definition);
         FilterMap mapping = new FilterMap();
         mapping.setFilterName(filter.name());
         mapping.addURLPattern(filter.urlPattern());
-        for (DispatcherType type : ALL_DISPATCHES) {
+        for (DispatcherType type : filter.dispatches()) {
             mapping.setDispatcher(type.name());
         }
         context.addFilterMap(mapping);

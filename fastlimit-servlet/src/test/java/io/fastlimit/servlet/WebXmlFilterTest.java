@@ -239,6 +239,7 @@ class WebXmlFilterTest {
         "ip-ceiling       | perhaps                        | ip-ceiling='perhaps'",
         "header-resolver  | com.example.NoSuchKeys         | header-resolver='com.example.NoSuchKeys'",
         "dry-run          | perhaps                        | dry-run='perhaps'",
+        "async            | perhaps                        | async='perhaps'",
         "key-prefix       | has space                      | key-prefix='has space'",
         "cost             | 0                              | cost='0'",
         "cost             | 50                             | cost='50'",

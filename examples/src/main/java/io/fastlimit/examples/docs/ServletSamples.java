@@ -3,7 +3,12 @@ package io.fastlimit.examples.docs;
 import io.fastlimit.FastLimit;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.servlet.FastLimitFilter;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+
+import java.util.EnumSet;
 
 /** The samples of docs/servlet.md. */
 public final class ServletSamples {
@@ -21,6 +26,14 @@ public final class ServletSamples {
                 });
         // end::hooks[]
         return filter;
+    }
+
+    static void async(ServletContextHandler context, FastLimit limiter) {
+        // tag::async[]
+        FilterHolder holder = new FilterHolder(new FastLimitFilter(limiter, RateLimitRule.ip("api", "100/min")).async(true));
+        holder.setAsyncSupported(true); // in web.xml: <async-supported>true</async-supported>, and the init-param async
+        context.addFilter(holder, "/api/*", EnumSet.of(DispatcherType.REQUEST));
+        // end::async[]
     }
 
     static void ownLimiter(WebAppContext webapp, FastLimit limiter) {
