@@ -107,16 +107,19 @@ public final class RedisBackend implements CircuitBreakingBackend {
     /** Blocked keys remembered at most, by default: some hundred bytes each. */
     public static final int DEFAULT_BLOCKED_KEYS_CACHED = 10_000;
 
-    /** Each script starts with the shared prologue that reads the cost and the time. */
+    /*
+     * Each script starts with the shared prologue that reads the cost and the time (clock.lua); the
+     * check and peek scripts then share their read phase (read.lua), so they read buckets alike.
+     */
     /** The check script, told up to which limit the sliding log is exact (see check.lua and BucketConfig). */
-    private static final String SCRIPT = loadScript("clock.lua") + loadScript("check.lua")
+    private static final String SCRIPT = (loadScript("clock.lua") + loadScript("read.lua") + loadScript("check.lua"))
             .replace("${LOG_EXACT_LIMIT}", Integer.toString(BucketConfig.SLIDING_LOG_EXACT_LIMIT));
     private static final String SCRIPT_SHA = sha1(SCRIPT);
     private static final String REFUND_SCRIPT = loadScript("clock.lua") + loadScript("refund.lua");
     private static final String REFUND_SCRIPT_SHA = sha1(REFUND_SCRIPT);
 
-    /** Reads buckets as the check script does, writing nothing. */
-    private static final String PEEK_SCRIPT = loadScript("clock.lua") + loadScript("peek.lua");
+    /** Reads buckets as the check script does (the same read.lua), writing nothing. */
+    private static final String PEEK_SCRIPT = loadScript("clock.lua") + loadScript("read.lua") + loadScript("peek.lua");
     private static final String PEEK_SCRIPT_SHA = sha1(PEEK_SCRIPT);
 
     private static final String RESET_SCRIPT = loadScript("reset.lua");
