@@ -82,8 +82,7 @@ class RedisFailureTest {
         }
         assertThat(backend.isCircuitOpen()).as("repeated failures open the circuit").isTrue();
 
-        server.start();
-        RateLimitDecision back = awaitRecovery(limiter);
+        RateLimitDecision back = startAgainAndAwaitRecovery(limiter);
         assertThat(back.bucketChecked()).isTrue();
         assertThat(backend.isCircuitOpen()).isFalse();
     }
@@ -221,8 +220,7 @@ class RedisFailureTest {
         limiter.reset(rule, client); // logged, not thrown
         assertThat(backend.failuresCounted()).isEqualTo(1);
 
-        server.start();
-        awaitRecovery(limiter);
+        startAgainAndAwaitRecovery(limiter);
         limiter.check(rule, client);
         limiter.check(rule, client);
         assertThat(limiter.check(rule, client).allowed()).isFalse();
@@ -230,16 +228,11 @@ class RedisFailureTest {
         assertThat(limiter.check(rule, client).remaining()).as("forgotten").isEqualTo(2);
     }
 
-    /** Moves the circuit's clock past its open time until a probe reaches the restarted server. */
-    private RateLimitDecision awaitRecovery(FastLimit limiter) {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
+    /** Starts the server again and moves the circuit's clock past its open time until a probe reaches it. */
+    private RateLimitDecision startAgainAndAwaitRecovery(FastLimit limiter) {
+        return server.startAgainAndAwait(() -> {
             clock.advanceMillis(RedisBackend.CIRCUIT_OPEN_MS);
-            RateLimitDecision d = limiter.check(rule, client);
-            if (d.bucketChecked()) {
-                return d;
-            }
-        }
-        throw new AssertionError("checks did not succeed again after Redis came back");
+            return limiter.check(rule, client);
+        }, RateLimitDecision::bucketChecked);
     }
 }

@@ -3,7 +3,6 @@ package io.fastlimit.backends.redis;
 import io.fastlimit.ClientRequest;
 import io.fastlimit.FailurePolicy;
 import io.fastlimit.FastLimit;
-import io.fastlimit.RateLimitDecision;
 import io.fastlimit.RateLimitStatus;
 import io.fastlimit.event.CircuitEvent;
 import io.fastlimit.event.DecisionEvent;
@@ -104,8 +103,7 @@ class RedisListenerTest {
                             DecisionEvent.Outcome.ALLOWED, DecisionEvent.Outcome.BLOCKED,
                             DecisionEvent.Outcome.BLOCKED, DecisionEvent.Outcome.BLOCKED);
 
-            server.start();
-            awaitRecovery(limiter);
+            startAgainAndAwaitRecovery(limiter);
             assertThat(circuits).containsExactly(new CircuitEvent("RedisBackend", true),
                     new CircuitEvent("RedisBackend", false));
         }
@@ -126,15 +124,11 @@ class RedisListenerTest {
         }
     }
 
-    private void awaitRecovery(FastLimit limiter) {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
+    /** Starts the server again and moves the circuit's clock on until a check reaches it and is told so. */
+    private void startAgainAndAwaitRecovery(FastLimit limiter) {
+        server.startAgainAndAwait(() -> {
             clock.advanceMillis(RedisBackend.CIRCUIT_OPEN_MS);
-            RateLimitDecision d = limiter.check(rule, client);
-            if (d.bucketChecked() && decisions.get(decisions.size() - 1).failurePolicy() == null) {
-                return;
-            }
-        }
-        throw new AssertionError("checks did not succeed again after Redis came back");
+            return limiter.check(rule, client);
+        }, d -> d.bucketChecked() && decisions.get(decisions.size() - 1).failurePolicy() == null);
     }
 }

@@ -17,16 +17,21 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A real {@code redis-server} process on a free loopback port, for tests: the binary on the PATH,
  * or else the one the {@code com.github.codemonstur:embedded-redis} jar carries. Start it with
- * {@link #startNew}, stop and start it again on the same port to test failures, read
- * {@code INFO} through {@link #command}.
+ * {@link #startNew}, stop and start it again on the same port to test failures (then
+ * {@link #startAgainAndAwait} waits for a client to find it back), read {@code INFO} through
+ * {@link #command}.
  */
 public final class RedisServer implements AutoCloseable {
 
     private static final long START_TIMEOUT_MS = 20_000;
+    /** How long a client may take to reach the server again after {@link #startAgainAndAwait}. */
+    private static final long RECOVERY_TIMEOUT_MS = 30_000;
 
     private final int port;
     private final Path dir;
@@ -74,6 +79,27 @@ public final class RedisServer implements AutoCloseable {
         }
         command.addAll(extraArgs);
         process = launch(command, "Ready to accept connections");
+    }
+
+    /**
+     * Starts the process again after {@link #stop()} and calls {@code probe} until {@code reached}
+     * accepts its answer, which it returns. A server that is up is not yet one its clients use: a
+     * client whose circuit opened while the server was down calls it again only once its open time
+     * has passed, and reconnects first. So the probe typically moves the test's clock past the
+     * circuit's open time and sends a check; each try is a real call, nothing sleeps.
+     *
+     * @throws AssertionError when no answer is accepted within 30 seconds
+     */
+    public <T> T startAgainAndAwait(Supplier<? extends T> probe, Predicate<? super T> reached) {
+        start();
+        long deadline = System.currentTimeMillis() + RECOVERY_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            T answer = probe.get();
+            if (reached.test(answer)) {
+                return answer;
+            }
+        }
+        throw new AssertionError("clients did not reach redis-server again after it was started again on port " + port);
     }
 
     /** Kills the process at once, as a crash or a network cut would look to clients. */
