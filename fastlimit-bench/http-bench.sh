@@ -5,6 +5,8 @@
 # proxy, a limit the busiest clients reach) for every algorithm, memory and Redis.
 # Needs wrk and redis-server (Debian: apt-get install wrk redis-server).
 # Usage: fastlimit-bench/http-bench.sh [seconds per run, default 15]
+# BENCH_JAVA names another java (default: the one on the PATH); BENCH_VIRTUAL_THREADS=true runs Jetty's
+# requests on virtual threads (JDK 21 and later).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-15}
@@ -26,9 +28,9 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --d
 until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do :; done
 
 jar=fastlimit-bench/target/benchmarks.jar
-java -Xms512m -Xmx512m -cp "$jar" io.fastlimit.bench.HttpBenchServer "$memory_port" > "$dir/memory.log" 2>&1 &
+"${BENCH_JAVA:-java}" -Xms512m -Xmx512m -cp "$jar" io.fastlimit.bench.HttpBenchServer "$memory_port" > "$dir/memory.log" 2>&1 &
 pids+=($!)
-FASTLIMIT_REDIS_URL="redis://127.0.0.1:$redis_port" java -Xms512m -Xmx512m -cp "$jar" \
+FASTLIMIT_REDIS_URL="redis://127.0.0.1:$redis_port" "${BENCH_JAVA:-java}" -Xms512m -Xmx512m -cp "$jar" \
   io.fastlimit.bench.HttpBenchServer "$redis_http_port" > "$dir/redis.log" 2>&1 &
 pids+=($!)
 for port in $memory_port $redis_http_port; do
@@ -58,6 +60,7 @@ run "servlet + FastLimitFilter, memory" "http://127.0.0.1:$memory_port/servlet"
 run "Jersey, no annotation"             "http://127.0.0.1:$memory_port/api/plain"
 run "Jersey + @RateLimit, memory"       "http://127.0.0.1:$memory_port/api/limited"
 run "servlet + FastLimitFilter, Redis"  "http://127.0.0.1:$redis_http_port/servlet"
+run "servlet + filter async, Redis"     "http://127.0.0.1:$redis_http_port/async-filter"
 run "Jersey + @RateLimit, Redis"        "http://127.0.0.1:$redis_http_port/api/limited"
 
 # Overload: 256 connections for 30 s against the Redis-backed server; the limits must hold, so the
@@ -71,13 +74,17 @@ real_port=8093
 for algorithm in sliding_window fixed_window token_bucket sliding_window_counter; do
   for backend in memory redis; do
     if [ "$backend" = redis ]; then url="redis://127.0.0.1:$redis_port"; else url=""; fi
-    FASTLIMIT_REDIS_URL="$url" FASTLIMIT_ALGORITHM="$algorithm" java -Xms512m -Xmx512m -cp "$jar" \
+    FASTLIMIT_REDIS_URL="$url" FASTLIMIT_ALGORITHM="$algorithm" "${BENCH_JAVA:-java}" -Xms512m -Xmx512m -cp "$jar" \
       io.fastlimit.bench.HttpBenchServer "$real_port" > "$dir/real.log" 2>&1 &
     real_pid=$!
     until curl -fs "http://127.0.0.1:$real_port/plain" >/dev/null; do :; done
     [ "$algorithm" = sliding_window ] && [ "$backend" = memory ] && \
       run "10k clients: servlet, no filter" "http://127.0.0.1:$real_port/plain" "$clients"
+    [ "$algorithm" = sliding_window ] && [ "$backend" = memory ] && \
+      run "10k clients: Jersey, no annotation" "http://127.0.0.1:$real_port/api/plain" "$clients"
     run "10k clients: servlet, $algorithm, $backend" "http://127.0.0.1:$real_port/real/servlet" "$clients"
+    [ "$backend" = redis ] && \
+      run "10k clients: servlet async, $algorithm, $backend" "http://127.0.0.1:$real_port/real/async-servlet" "$clients"
     run "10k clients: Jersey, $algorithm, $backend" "http://127.0.0.1:$real_port/api/real" "$clients"
     kill "$real_pid"; wait "$real_pid" 2>/dev/null || true
     redis-cli -p "$redis_port" flushall >/dev/null

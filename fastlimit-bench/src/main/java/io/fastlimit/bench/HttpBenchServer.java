@@ -40,10 +40,10 @@ import java.util.EnumSet;
  *   <li>{@code /api/plain} — a Jersey resource without {@code @RateLimit};</li>
  *   <li>{@code /api/limited} — the same resource with {@code @RateLimit};</li>
  *   <li>{@code /stats} — how many checks the failure policy answered instead of the backend;</li>
- *   <li>{@code /real/servlet} and {@code /api/real} — realistic traffic: a limit of
- *       {@value #REACHABLE_RATE} per client that busy clients reach, the client taken from
+ *   <li>{@code /real/servlet}, {@code /real/async-servlet} and {@code /api/real} — realistic traffic:
+ *       a limit of {@value #REACHABLE_RATE} per client that busy clients reach, the client taken from
  *       {@code X-Forwarded-For} behind one trusted proxy (wrk's {@code many-clients.lua} sends 10,000
- *       addresses).</li>
+ *       addresses); {@code /real/async-servlet} with the filter's {@code async} option on.</li>
  * </ul>
  * On {@code /servlet} and {@code /api/limited} limits are far above what the benchmark reaches, so
  * every request is allowed and what is measured is the check. The backend is memory, or Redis when
@@ -96,6 +96,13 @@ public final class HttpBenchServer {
         context.addServlet(new ServletHolder(new Hello()), "/real/servlet");
         context.addFilter(new FilterHolder(new FastLimitFilter(behindProxy, RateLimitRule.ip("bench-real-servlet", REACHABLE_RATE))),
                 "/real/servlet", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder realAsyncServlet = new ServletHolder(new Hello());
+        realAsyncServlet.setAsyncSupported(true);
+        context.addServlet(realAsyncServlet, "/real/async-servlet");
+        FilterHolder realAsyncFilter = new FilterHolder(
+                new FastLimitFilter(behindProxy, RateLimitRule.ip("bench-real-async-servlet", REACHABLE_RATE)).async(true));
+        realAsyncFilter.setAsyncSupported(true);
+        context.addFilter(realAsyncFilter, "/real/async-servlet", EnumSet.of(DispatcherType.REQUEST));
         ResourceConfig api = new ResourceConfig(Resource.class).register(new FastLimitFeature(limiter));
         api.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         context.addServlet(new ServletHolder(new ServletContainer(api)), "/api/*");

@@ -761,7 +761,7 @@ public final class RedisBackend implements CircuitBreakingBackend {
     private static String loadScript(String resource) {
         try (InputStream in = RedisBackend.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("The Lua script " + resource + " is missing from the fastlimit-core jar");
+                throw new IllegalStateException("The Lua script " + resource + " is missing from the fastlimit-redis jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
