@@ -100,10 +100,10 @@ public final class RedisBackend implements CircuitBreakingBackend {
     /** How long calls fail at once before one is tried again. */
     public static final long CIRCUIT_OPEN_MS = 1_000;
     /**
-     * Calls in flight at most, by default. Few, so that checks start to travel in batches early: with 4,
-     * 16 to 256 concurrent callers measured 1.1 to 3.7 times the checks per second of 16 (BENCHMARKS.md).
+     * Calls in flight at most, by default. Few, so that concurrent checks travel in batches early: 2 was
+     * measured ahead of 4 (and 4 of 16) over HTTP and with 16 to 256 blocking callers (BENCHMARKS.md).
      */
-    public static final int DEFAULT_MAX_CALLS_IN_FLIGHT = 4;
+    public static final int DEFAULT_MAX_CALLS_IN_FLIGHT = 2;
     /** Blocked keys remembered at most, by default: some hundred bytes each. */
     public static final int DEFAULT_BLOCKED_KEYS_CACHED = 10_000;
 
@@ -877,8 +877,8 @@ public final class RedisBackend implements CircuitBreakingBackend {
         }
 
         /**
-         * Calls to Redis in flight at once, at most: size it to the connection pool (a client this
-         * backend creates has {@value RedisBackend#DEFAULT_MAX_CALLS_IN_FLIGHT} connections per node).
+         * Calls to Redis in flight at once, at most: no more than the connection pool holds (a client
+         * this backend creates keeps up to 16 connections per node).
          * More calls wait for a permit (see {@link #queueTimeout(Duration)}), so that a burst is not
          * queued inside the client, where the wait would count against each call's timeout and open
          * the circuit as if Redis were down. With {@link #batching(boolean) batching}, the calls that
