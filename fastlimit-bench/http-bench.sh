@@ -37,11 +37,19 @@ for port in $memory_port $redis_http_port; do
   until curl -fs "http://127.0.0.1:$port/plain" >/dev/null; do :; done
 done
 
+# A new server first takes 8 s of each endpoint it will serve, so the JIT has compiled every path
+# before any is measured (otherwise the endpoints measured first pay for the compiling).
+warm() { # wrk-script-or-empty url...
+  local script=()
+  if [ -n "$1" ]; then script=(-s "$1"); fi
+  shift
+  for url in "$@"; do wrk -t2 -c32 -d8s "${script[@]}" "$url" >/dev/null; done
+}
+
 run() { # label url [wrk script]
   local script=()
   if [ -n "${3:-}" ]; then script=(-s "$3"); fi
-  # warm the JIT, then measure
-  wrk -t2 -c32 -d5s "${script[@]}" "$2" >/dev/null
+  wrk -t2 -c32 -d3s "${script[@]}" "$2" >/dev/null
   local out
   out=$(wrk -t2 -c32 -d"${seconds}s" --latency "${script[@]}" "$2")
   local rps p50 p99 errors
@@ -52,7 +60,9 @@ run() { # label url [wrk script]
   printf '| %-34s | %10s | %8s | %8s | %s |\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
 }
 
-echo "wrk -t2 -c32 -d${seconds}s, loopback, $(nproc) cores"
+warm "" "http://127.0.0.1:$memory_port/"{plain,servlet,api/plain,api/limited} \
+  "http://127.0.0.1:$redis_http_port/"{servlet,async-filter,api/limited}
+echo "wrk -t2 -c32 -d${seconds}s, loopback, $(nproc) cores, $("${BENCH_JAVA:-java}" -version 2>&1 | head -1)${BENCH_VIRTUAL_THREADS:+, virtual threads}"
 printf '| %-34s | %10s | %8s | %8s | %s |\n' "endpoint" "req/s" "p50" "p99" "non-2xx"
 printf '|%s|%s|%s|%s|%s|\n' "------------------------------------" "------------" "----------" "----------" "------"
 run "servlet, no filter"                "http://127.0.0.1:$memory_port/plain"
@@ -78,6 +88,7 @@ for algorithm in sliding_window fixed_window token_bucket sliding_window_counter
       io.fastlimit.bench.HttpBenchServer "$real_port" > "$dir/real.log" 2>&1 &
     real_pid=$!
     until curl -fs "http://127.0.0.1:$real_port/plain" >/dev/null; do :; done
+    warm "$clients" "http://127.0.0.1:$real_port/"{plain,real/servlet,real/async-servlet,api/plain,api/real}
     [ "$algorithm" = sliding_window ] && [ "$backend" = memory ] && \
       run "10k clients: servlet, no filter" "http://127.0.0.1:$real_port/plain" "$clients"
     [ "$algorithm" = sliding_window ] && [ "$backend" = memory ] && \
