@@ -63,7 +63,7 @@ final class FastLimitFilterRegistrar implements ImportBeanDefinitionRegistrar, E
 
     private FilterRegistrationBean<FastLimitFilter> registration(int index, FastLimitProperties.Rule settings) {
         RateLimitRule rule = RuleSettings.rule(index, settings, beans);
-        FastLimitFilter filter = new FastLimitFilter(beans.getBean(FastLimit.class), rule);
+        FastLimitFilter filter = new FastLimitFilter(beans.getBean(FastLimit.class), rule).async(settings.isAsync());
         FilterRegistrationBean<FastLimitFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setName("fastlimit-" + rule.name());
         registration.setUrlPatterns(settings.getUrlPatterns());

@@ -140,6 +140,13 @@ public class FastLimitProperties {
         /** Whether the ip rate applies to every request, users and keys included. */
         private boolean ipCeiling;
 
+        /**
+         * Whether the filter lets go of the container's thread while the backend answers (Servlet async
+         * processing); the request then reaches the application in an ASYNC dispatch. Worth it on
+         * platform threads with Redis; see docs/servlet.md for what it changes.
+         */
+        private boolean async;
+
         /** Units each request consumes; at most the smallest limit. */
         private int cost = 1;
 
@@ -170,6 +177,14 @@ public class FastLimitProperties {
 
         public boolean isShadow() {
             return shadow;
+        }
+
+        public boolean isAsync() {
+            return async;
+        }
+
+        public void setAsync(boolean async) {
+            this.async = async;
         }
 
         public void setShadow(boolean shadow) {

@@ -16,6 +16,8 @@ import org.springframework.context.annotation.Bean;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 /**
  * A Spring Boot application on Tomcat whose rule counts in a real redis-server, over HTTP, through a
@@ -25,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         classes = {TestApplication.class, RedisOverHttpTest.PatientRedis.class}, properties = {
         "fastlimit.key-prefix=boot", "fastlimit.rules[0].name=hello", "fastlimit.rules[0].url-patterns=/hello",
-        "fastlimit.rules[0].ip=5/min"})
+        "fastlimit.rules[0].ip=5/min", "fastlimit.rules[1].name=dispatch", "fastlimit.rules[1].url-patterns=/dispatch",
+        "fastlimit.rules[1].ip=3/min", "fastlimit.rules[1].async=true"})
 class RedisOverHttpTest {
 
     @RegisterExtension
@@ -54,5 +57,17 @@ class RedisOverHttpTest {
         }
         RestAssured.given().port(port).get("/hello").then().statusCode(429);
         assertThat(redis.server().command("KEYS", "boot:hello:*")).asString().contains("boot:hello:ip");
+    }
+
+    /** The controller answers the dispatch it ran in: without the async option it would be REQUEST. */
+    @Test
+    void anAsyncRuleLetsGoOfTheThreadAndTheControllerRunsInAnAsyncDispatch() {
+        for (int remaining = 2; remaining >= 0; remaining--) {
+            RestAssured.given().port(port).get("/dispatch").then().statusCode(200)
+                    .header("X-RateLimit-Remaining", Integer.toString(remaining))
+                    .body(equalTo("ASYNC"));
+        }
+        RestAssured.given().port(port).get("/dispatch").then().statusCode(429).header("Retry-After", notNullValue());
+        assertThat(redis.server().command("KEYS", "boot:dispatch:*")).asString().contains("boot:dispatch:ip");
     }
 }

@@ -1,5 +1,6 @@
 package io.fastlimit.spring;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -24,6 +25,12 @@ public class TestApplication {
         @GetMapping("/open")
         String open() {
             return "open";
+        }
+
+        /** The dispatch this request reached the application in: REQUEST, or ASYNC behind an async rule. */
+        @GetMapping("/dispatch")
+        String dispatch(HttpServletRequest request) {
+            return request.getDispatcherType().name();
         }
     }
 }
