@@ -64,6 +64,30 @@ final class BoundRule {
         return scopes == null ? scope : scopes.getOrDefault(scope, scope);
     }
 
+    /**
+     * The sliding-log bucket with the largest limit above {@link BucketConfig#SLIDING_LOG_EXACT_LIMIT},
+     * among the rule's rates and its plans' (where the log stops being exact); null when there is none.
+     */
+    BucketConfig inexactSlidingLog() {
+        BucketConfig widest = null;
+        List<ScopeBinding> scopes = new ArrayList<>();
+        for (ScopeBinding scope : new ScopeBinding[] {user, header, ip}) {
+            if (scope != null) {
+                scopes.add(scope);
+            }
+        }
+        plans.values().forEach(byScope -> scopes.addAll(byScope.values()));
+        for (ScopeBinding scope : scopes) {
+            for (BucketConfig bucket : scope.buckets) {
+                if (bucket.algorithm() == Algorithm.SLIDING_WINDOW && bucket.limit() > BucketConfig.SLIDING_LOG_EXACT_LIMIT
+                        && (widest == null || bucket.limit() > widest.limit())) {
+                    widest = bucket;
+                }
+            }
+        }
+        return widest;
+    }
+
     static List<BucketConfig> buckets(List<Rate> rates, Algorithm algorithm) {
         List<BucketConfig> buckets = new ArrayList<>(rates.size());
         for (Rate rate : rates) {

@@ -1,5 +1,6 @@
 package io.fastlimit;
 
+import io.fastlimit.rules.BucketConfig;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.rules.RuleLimits;
 
@@ -36,6 +37,8 @@ final class RuleBindings {
     private final ConcurrentHashMap<String, String> limitsByName = new ConcurrentHashMap<>();
     /** The first rule bound under each name, as declared, to check replaced limits against; same bound. */
     private final ConcurrentHashMap<String, RateLimitRule> declaredByName = new ConcurrentHashMap<>();
+    /** Rule names already warned about an inexact sliding log; same bound. */
+    private final Set<String> warnedSlidingLog = ConcurrentHashMap.newKeySet();
 
     RuleBindings(Algorithm defaultAlgorithm, String keyPrefix) {
         this.defaultAlgorithm = defaultAlgorithm;
@@ -55,6 +58,7 @@ final class RuleBindings {
             checkSameLimitsAsTheSameName(rule);
             RateLimitRule effective = generation.effective(rule);
             binding = new BoundRule(effective, effective.algorithm().orElse(defaultAlgorithm), keyPrefix);
+            warnIfSlidingLogIsInexact(binding);
             if (generation.bound.size() < MAX_CACHED_RULES) {
                 BoundRule raced = generation.bound.putIfAbsent(rule, binding);
                 if (raced != null) {
@@ -63,6 +67,24 @@ final class RuleBindings {
             }
         }
         return binding;
+    }
+
+    /**
+     * Warns once per rule name (at start-up, where adapters register their rules) when a rate on the
+     * sliding log is above the limit up to which that log is exact: its cost stays bounded there, but
+     * it may block a little longer than an exact log, and the counter is the O(1) choice.
+     */
+    private void warnIfSlidingLogIsInexact(BoundRule binding) {
+        BucketConfig widest = binding.inexactSlidingLog();
+        String name = binding.rule.name();
+        if (widest == null || warnedSlidingLog.size() >= MAX_CACHED_RULES || !warnedSlidingLog.add(name)) {
+            return;
+        }
+        LOG.log(Level.WARNING, "Rate limit '" + name + "' uses the sliding log (SLIDING_WINDOW) at " + widest.limit()
+                + " per " + widest.windowMillis() + " ms: above " + BucketConfig.SLIDING_LOG_EXACT_LIMIT
+                + " per window the log keeps its size by merging entries " + widest.slidingLogSlotMillis()
+                + " ms apart, so a client may be blocked up to that much longer than by an exact log."
+                + " SLIDING_WINDOW_COUNTER keeps one small state per key whatever the limit.");
     }
 
     /**
