@@ -7,23 +7,27 @@ import io.fastlimit.backends.redis.RedisBackend;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.testing.ManualClock;
 import io.fastlimit.testing.logging.QuietLogs;
+import io.fastlimit.testing.redis.RedisExtension;
 import io.fastlimit.testing.redis.RedisServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** "Is Redis failing?" as the meters answer it, while a real redis-server is stopped and started again. */
 @ExtendWith(QuietLogs.class) // the warnings of a Redis that is down on purpose
 class RedisMetricsTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(200);
+
+    @RegisterExtension
+    final RedisExtension redis = RedisExtension.standalonePerTest();
 
     private RedisServer server;
     private RedisBackend owner;
@@ -33,19 +37,15 @@ class RedisMetricsTest {
     private final ClientRequest client = ClientRequest.of("198.51.100.7");
 
     @BeforeEach
-    void start() {
-        assumeTrue(RedisServer.available(), "no redis-server available");
-        server = RedisServer.startNew();
+    void connect() {
+        server = redis.server();
         owner = RedisBackend.builder().url(server.url()).timeout(TIMEOUT).build();
     }
 
     @AfterEach
-    void stop() {
+    void disconnect() {
         if (owner != null) {
             owner.close();
-        }
-        if (server != null) {
-            server.stop();
         }
     }
 

@@ -9,18 +9,19 @@ import io.fastlimit.backends.BackendUnavailableException;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.testing.ManualClock;
 import io.fastlimit.testing.logging.QuietLogs;
+import io.fastlimit.testing.redis.RedisExtension;
 import io.fastlimit.testing.redis.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What requests get while Redis is down, and that checks work again once it is back, without
@@ -33,6 +34,9 @@ class RedisFailureTest {
     private static final long NO_HANG_MS = 2_000;
     private static final Duration TIMEOUT = Duration.ofMillis(200);
 
+    @RegisterExtension
+    final RedisExtension redis = RedisExtension.standalonePerTest();
+
     private RedisServer server;
     private RedisBackend owner;
     private final ManualClock clock = new ManualClock();
@@ -40,19 +44,15 @@ class RedisFailureTest {
     private final ClientRequest client = ClientRequest.of("198.51.100.7");
 
     @BeforeEach
-    void start() {
-        assumeTrue(RedisServer.available(), "no redis-server available");
-        server = RedisServer.startNew();
+    void connect() {
+        server = redis.server();
         owner = RedisBackend.builder().url(server.url()).timeout(TIMEOUT).build();
     }
 
     @AfterEach
-    void stop() {
+    void disconnect() {
         if (owner != null) {
             owner.close();
-        }
-        if (server != null) {
-            server.stop();
         }
     }
 

@@ -11,11 +11,13 @@ import io.fastlimit.event.RateLimitListener;
 import io.fastlimit.rules.RateLimitRule;
 import io.fastlimit.testing.ManualClock;
 import io.fastlimit.testing.logging.QuietLogs;
+import io.fastlimit.testing.redis.RedisExtension;
 import io.fastlimit.testing.redis.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +25,6 @@ import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What the limiter's listeners hear while a real redis-server goes away and comes back: the
@@ -34,6 +35,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class RedisListenerTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(200);
+
+    @RegisterExtension
+    final RedisExtension redis = RedisExtension.standalonePerTest();
 
     private RedisServer server;
     private RedisBackend owner;
@@ -61,19 +65,15 @@ class RedisListenerTest {
     };
 
     @BeforeEach
-    void start() {
-        assumeTrue(RedisServer.available(), "no redis-server available");
-        server = RedisServer.startNew();
+    void connect() {
+        server = redis.server();
         owner = RedisBackend.builder().url(server.url()).timeout(TIMEOUT).build();
     }
 
     @AfterEach
-    void stop() {
+    void disconnect() {
         if (owner != null) {
             owner.close();
-        }
-        if (server != null) {
-            server.stop();
         }
     }
 
