@@ -19,11 +19,15 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * A real Jetty 12.1 (EE 10) on a free loopback port: either a servlet context assembled in code, or
@@ -95,6 +99,25 @@ final class TestServer extends TestContainer {
     /** A webapp that has not been started, for tests that expect it to fail. */
     static TestServer unstartedWebapp(Path base) {
         return new TestServer(webAppContext(base, Map.of()));
+    }
+
+    /** Starts the webapp in {@code base}, expecting it to fail, and returns every message of the failure. */
+    static String startFailure(Path base) {
+        TestServer failing = unstartedWebapp(base);
+        try {
+            Throwable failure = catchThrowable(failing::start);
+            assertThat(failure).as("the webapp should not start").isNotNull();
+            List<String> messages = new ArrayList<>();
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                messages.add(t.toString());
+                for (Throwable suppressed : t.getSuppressed()) {
+                    messages.add(suppressed.toString());
+                }
+            }
+            return String.join("\n", messages);
+        } finally {
+            failing.close();
+        }
     }
 
     static Path resourceWebapp(String name) {

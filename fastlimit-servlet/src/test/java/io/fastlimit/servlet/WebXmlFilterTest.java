@@ -17,12 +17,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -253,7 +251,7 @@ class WebXmlFilterTest {
         writeWebXml(dir, filter("limited", rates + "<init-param><param-name>" + param + "</param-name><param-value>"
                 + value + "</param-value></init-param>"));
 
-        String messages = startFailure(dir);
+        String messages = TestServer.startFailure(dir);
 
         assertThat(messages).contains(expected).contains("'limited'").doesNotContain("s3cret");
     }
@@ -266,7 +264,7 @@ class WebXmlFilterTest {
                 + filter("second", "<init-param><param-name>ip</param-name><param-value>5/min</param-value></init-param>"
                         + "<init-param><param-name>key-prefix</param-name><param-value>two</param-value></init-param>"));
 
-        assertThat(startFailure(dir)).contains("Init-param key-prefix differs between filters 'first' ('one') and"
+        assertThat(TestServer.startFailure(dir)).contains("Init-param key-prefix differs between filters 'first' ('one') and"
                 + " 'second' ('two')");
     }
 
@@ -278,7 +276,7 @@ class WebXmlFilterTest {
                 + filter("second", "<init-param><param-name>ip</param-name><param-value>5/min</param-value></init-param>"
                         + "<init-param><param-name>name</param-name><param-value>same</param-value></init-param>"));
 
-        assertThat(startFailure(dir)).contains("both use rule name 'same'");
+        assertThat(TestServer.startFailure(dir)).contains("both use rule name 'same'");
     }
 
     @Test
@@ -286,7 +284,7 @@ class WebXmlFilterTest {
     void aFilterThatLimitsNothingStopsTheWebapp(@TempDir Path dir) throws Exception {
         writeWebXml(dir, filter("empty", ""));
 
-        assertThat(startFailure(dir)).contains("Filter 'empty' limits nothing");
+        assertThat(TestServer.startFailure(dir)).contains("Filter 'empty' limits nothing");
     }
 
     private static String filter(String name, String initParams) {
@@ -307,24 +305,5 @@ class WebXmlFilterTest {
         Files.createDirectories(dir.resolve("WEB-INF"));
         Files.writeString(dir.resolve("WEB-INF/web.xml"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">" + filters + "</web-app>\n");
-    }
-
-    /** Starts the webapp in {@code dir}, expecting it to fail, and returns every message of the failure. */
-    private static String startFailure(Path dir) {
-        TestServer failing = TestServer.unstartedWebapp(dir);
-        try {
-            Throwable failure = catchThrowable(failing::start);
-            assertThat(failure).as("the webapp should not start").isNotNull();
-            List<String> messages = new ArrayList<>();
-            for (Throwable t = failure; t != null; t = t.getCause()) {
-                messages.add(t.toString());
-                for (Throwable suppressed : t.getSuppressed()) {
-                    messages.add(suppressed.toString());
-                }
-            }
-            return String.join("\n", messages);
-        } finally {
-            failing.close();
-        }
     }
 }

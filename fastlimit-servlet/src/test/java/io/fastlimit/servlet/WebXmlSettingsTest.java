@@ -10,13 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * What web.xml says beyond one filter's rates: plans and shadow mode as init-params, the limiter's
@@ -130,7 +127,7 @@ class WebXmlSettingsTest {
         String content = contextParam("fastlimit.key-prefix", "ctx")
                 + filter("a", "/a", initParam("ip", "2/hour")) + filter("b", "/b", initParam("ip", "2/hour")
                 + initParam("key-prefix", "mine"));
-        assertThat(startFailure(webapp(content))).contains("Setting key-prefix is 'ctx' in context-param"
+        assertThat(TestServer.startFailure(webapp(content))).contains("Setting key-prefix is 'ctx' in context-param"
                 + " fastlimit.key-prefix but 'mine' in init-param key-prefix of filter 'b'");
     }
 
@@ -139,16 +136,16 @@ class WebXmlSettingsTest {
     void twoFiltersThatDisagreeStopTheWebappNamingBoth() throws Exception {
         String content = filter("a", "/a", initParam("ip", "2/hour") + initParam("dry-run", "true"))
                 + filter("b", "/b", initParam("ip", "2/hour") + initParam("dry-run", "false"));
-        assertThat(startFailure(webapp(content))).contains("Init-param dry-run differs between filters 'a' ('true')"
+        assertThat(TestServer.startFailure(webapp(content))).contains("Init-param dry-run differs between filters 'a' ('true')"
                 + " and 'b' ('false')");
     }
 
     @Test
     @ExtendWith(QuietLogs.class)
     void anUnknownOrBadContextParamStopsTheWebappNamingIt() throws Exception {
-        assertThat(startFailure(webapp(contextParam("fastlimit.key-prefx", "x") + filter("a", "/*",
+        assertThat(TestServer.startFailure(webapp(contextParam("fastlimit.key-prefx", "x") + filter("a", "/*",
                 initParam("ip", "2/hour"))))).contains("Unknown context-param 'fastlimit.key-prefx'", "fastlimit.key-prefix");
-        assertThat(startFailure(webapp(contextParam("fastlimit.redis-url", "redis://:s3cret@127.0.0.1:x")
+        assertThat(TestServer.startFailure(webapp(contextParam("fastlimit.redis-url", "redis://:s3cret@127.0.0.1:x")
                 + filter("a", "/*", initParam("ip", "2/hour")))))
                 .contains("redis-url='redis://:***@127.0.0.1:x' (an init-param, or the context-param fastlimit.redis-url)")
                 .doesNotContain("s3cret");
@@ -176,25 +173,6 @@ class WebXmlSettingsTest {
             assertThat(server.filter("a").limiter().reloadLimitsFile()).isTrue();
             server.request().get("/b").then().statusCode(200).header("X-RateLimit-Limit", "5");
             assertThat(AbstractFilterHttpTest.passed(4, i -> server.request().get("/a"))).isEqualTo(4);
-        }
-    }
-
-    /** Starts the webapp in {@code base}, expecting it to fail, and returns every message of the failure. */
-    private static String startFailure(Path base) {
-        TestServer failing = TestServer.unstartedWebapp(base);
-        try {
-            Throwable failure = catchThrowable(failing::start);
-            assertThat(failure).as("the webapp should not start").isNotNull();
-            List<String> messages = new ArrayList<>();
-            for (Throwable t = failure; t != null; t = t.getCause()) {
-                messages.add(t.toString());
-                for (Throwable suppressed : t.getSuppressed()) {
-                    messages.add(suppressed.toString());
-                }
-            }
-            return String.join("\n", messages);
-        } finally {
-            failing.close();
         }
     }
 }
