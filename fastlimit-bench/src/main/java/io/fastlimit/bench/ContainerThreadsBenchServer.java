@@ -18,9 +18,6 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.VirtualThreads;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.util.EnumSet;
@@ -61,18 +58,7 @@ public final class ContainerThreadsBenchServer {
             throw new IllegalStateException("set FASTLIMIT_REDIS_URL: this benchmark measures waiting for Redis");
         }
         Backend backend = RedisBackend.fromUrl(url);
-        QueuedThreadPool threads = new QueuedThreadPool();
-        if (Boolean.parseBoolean(System.getenv("BENCH_VIRTUAL_THREADS"))) {
-            if (!VirtualThreads.areSupported()) {
-                throw new IllegalStateException("BENCH_VIRTUAL_THREADS=true needs JDK 21 or later");
-            }
-            threads.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
-        }
-        Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(port);
-        server.addConnector(connector);
+        Server server = HttpBenchServer.jetty(port);
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder(new HttpBenchServer.Hello()), "/plain");
@@ -87,7 +73,7 @@ public final class ContainerThreadsBenchServer {
         server.setHandler(context);
         server.start();
         System.out.println("ContainerThreadsBenchServer on http://127.0.0.1:" + port
-                + (threads.getVirtualThreadsExecutor() != null ? " on virtual threads" : ""));
+                + HttpBenchServer.onVirtualThreads(server));
         server.join();
     }
 

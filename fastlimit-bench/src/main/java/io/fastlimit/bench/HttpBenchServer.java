@@ -57,8 +57,8 @@ public final class HttpBenchServer {
     static final String UNREACHABLE_RATE = "1000000000/s";
     /**
      * Per client: the 100 busiest clients (a fifth of the requests) reach it within seconds, while the
-     * other 10,000 share the rest, about one request a second each, and stay under it for the half
-     * minute an endpoint is driven. So about a fifth of the requests get 429 whatever the endpoint's
+     * other 10,000 share the rest, about one request a second each, and stay under it for the twenty-odd
+     * seconds an endpoint is driven. So about a fifth of the requests get 429 whatever the endpoint's
      * speed, and endpoints are compared on the same mix.
      */
     static final String REACHABLE_RATE = "100/min";
@@ -66,12 +66,11 @@ public final class HttpBenchServer {
     private HttpBenchServer() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8081;
-        FastLimit limiter = FastLimit.fromEnv();
-        // the realistic endpoints stand behind one proxy of ours (wrk, on loopback) naming the client
-        FastLimit behindProxy = FastLimit.builder().env(System.getenv()).trustedProxies(1).build();
-        // BENCH_VIRTUAL_THREADS=true: Jetty runs requests on virtual threads (JDK 21 and later)
+    /**
+     * A Jetty on {@code 127.0.0.1:port}, its requests on virtual threads when
+     * {@code BENCH_VIRTUAL_THREADS=true} (JDK 21 and later), else on Jetty's platform threads.
+     */
+    static Server jetty(int port) {
         QueuedThreadPool threads = new QueuedThreadPool();
         if (Boolean.parseBoolean(System.getenv("BENCH_VIRTUAL_THREADS"))) {
             if (!VirtualThreads.areSupported()) {
@@ -84,6 +83,20 @@ public final class HttpBenchServer {
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);
+        return server;
+    }
+
+    /** " on virtual threads" when {@code server} runs its requests on them, else "". */
+    static String onVirtualThreads(Server server) {
+        return ((QueuedThreadPool) server.getThreadPool()).getVirtualThreadsExecutor() != null ? " on virtual threads" : "";
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8081;
+        FastLimit limiter = FastLimit.fromEnv();
+        // the realistic endpoints stand behind one proxy of ours (wrk, on loopback) naming the client
+        FastLimit behindProxy = FastLimit.builder().env(System.getenv()).trustedProxies(1).build();
+        Server server = jetty(port);
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder(new Hello()), "/plain");
@@ -117,7 +130,7 @@ public final class HttpBenchServer {
         server.setHandler(context);
         server.start();
         System.out.println("HttpBenchServer on http://127.0.0.1:" + port + " with " + limiter.backend().getClass().getSimpleName()
-                + (threads.getVirtualThreadsExecutor() != null ? " on virtual threads" : ""));
+                + onVirtualThreads(server));
         server.join();
     }
 
