@@ -6,7 +6,6 @@ import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.codec.StringCodec;
 
 import java.time.Clock;
@@ -15,8 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -211,7 +208,7 @@ final class CommandBatcher {
         } catch (RuntimeException sendFailed) {
             sent = CompletableFuture.failedFuture(sendFailed);
         }
-        timeouts.within(sent, timeoutMs).whenComplete((done, batchFailed) -> settle(calls, unwrap(batchFailed)));
+        timeouts.within(sent, timeoutMs).whenComplete((done, batchFailed) -> settle(calls, RedisBackend.unwrap(batchFailed)));
     }
 
     /**
@@ -235,12 +232,12 @@ final class CommandBatcher {
                 Call call = calls.get(i);
                 if (!reply.isDone()) {
                     // Redisson fails every call of a batch that failed; should one be left, settle() fails it
-                    call.error = batchFailed == null ? null : unwrap(batchFailed);
+                    call.error = batchFailed == null ? null : RedisBackend.unwrap(batchFailed);
                 } else if (!reply.isCompletedExceptionally()) {
                     call.answered(reply.join());
                 } else {
-                    Throwable error = unwrap(reply.handle((answer, failed) -> failed).join());
-                    if (first && isNoScript(error)) {
+                    Throwable error = RedisBackend.unwrap(reply.handle((answer, failed) -> failed).join());
+                    if (first && RedisBackend.isNoScript(error)) {
                         noScript.add(call);
                     } else {
                         call.error = error;
@@ -268,7 +265,7 @@ final class CommandBatcher {
                 .thenCompose(loadFailed -> {
                     if (loadFailed != null) {
                         for (Call call : calls) {
-                            call.error = unwrap(loadFailed);
+                            call.error = RedisBackend.unwrap(loadFailed);
                         }
                         return CompletableFuture.completedFuture(null);
                     }
@@ -303,17 +300,6 @@ final class CommandBatcher {
                         : new IllegalStateException("Redis sent no reply to a call of a batch"));
             }
         }
-    }
-
-    private static boolean isNoScript(Throwable error) {
-        return error instanceof RedisNoScriptException || error.getCause() instanceof RedisNoScriptException;
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
-            error = error.getCause();
-        }
-        return error;
     }
 
     /** Calls sent on their own: a permit was free, or no other call joined theirs. */

@@ -439,11 +439,13 @@ public final class RedisBackend implements CircuitBreakingBackend {
         }
     }
 
-    private static boolean isNoScript(Throwable error) {
+    /** Whether Redis answered NOSCRIPT: it does not know the script (a restart, a failover, SCRIPT FLUSH). */
+    static boolean isNoScript(Throwable error) {
         return error instanceof RedisNoScriptException || error.getCause() instanceof RedisNoScriptException;
     }
 
-    private static Throwable unwrap(Throwable error) {
+    /** The failure inside the completion and execution wrappers of futures. */
+    static Throwable unwrap(Throwable error) {
         while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
             error = error.getCause();
         }
