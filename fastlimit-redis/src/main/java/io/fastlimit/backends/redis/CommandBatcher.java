@@ -289,15 +289,16 @@ final class CommandBatcher {
                 circuit.onFailure(clock.millis());
             }
         } finally {
+            // whatever happened above, the permit comes back and every caller gets its answer
             permits.release();
-        }
-        for (Call call : calls) {
-            if (call.answered) {
-                call.result.complete(call.reply);
-            } else {
-                Throwable error = call.error != null ? call.error : batchFailed;
-                call.result.completeExceptionally(error != null ? error
-                        : new IllegalStateException("Redis sent no reply to a call of a batch"));
+            for (Call call : calls) {
+                if (call.answered) {
+                    call.result.complete(call.reply);
+                } else {
+                    Throwable error = call.error != null ? call.error : batchFailed;
+                    call.result.completeExceptionally(error != null ? error
+                            : new IllegalStateException("Redis sent no reply to a call of a batch"));
+                }
             }
         }
     }
